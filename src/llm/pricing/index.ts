@@ -1,0 +1,11 @@
+export {
+  bundledPrices,
+  costOf,
+  createPriceTable,
+  priceFor,
+  priceTableVersion,
+  type Price,
+  type PriceMatch,
+  type PriceTable,
+  type TokenUsage,
+} from './table.js';

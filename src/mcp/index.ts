@@ -1,0 +1,1 @@
+export { registerMcpRoutes, type McpRouteOptions } from './server.js';

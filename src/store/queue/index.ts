@@ -1,0 +1,12 @@
+export { claimTask, claimTaskSql, type ClaimedRun, type ClaimedTask, type ClaimOptions } from './claim.js';
+export { completeReviewedTask, completeTask } from './complete.js';
+export { failTask, retryDelaySeconds, type FailOptions } from './fail.js';
+export { extendHolderLeases, extendLease, type LeaseHolder } from './heartbeat.js';
+export { releaseTask } from './release.js';
+export { recoverLeasesAtStart, type Recovery } from './recover.js';
+export { stopTask, type StopTaskOptions } from './stop.js';
+export { sweepExpiredLeases } from './sweep.js';
+export { findUnsettledRuns } from './unsettled-runs.js';
+export { appendEventSql, eventsChannel, withEvent, withEvents, type EventSource } from './with-event.js';
+export { dropReviewLease, reclaimReview, returnTaskForWork, submitTaskForReview } from './review.js';
+export { resumeAfterAnswer, waitForHuman } from './wait-for-human.js';

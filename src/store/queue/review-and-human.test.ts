@@ -1,0 +1,4 @@
+import { openMigratedPglite } from '../../../test/helpers/databases.js';
+import { defineReviewAndHumanContract } from '../../../test/helpers/review-and-human-contract.js';
+
+defineReviewAndHumanContract({ name: 'pglite', open: openMigratedPglite });
