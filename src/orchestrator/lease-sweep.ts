@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from '../store/database.js';
-import { findUnsettledRuns, recoverLeasesAtStart, sweepExpiredLeases } from '../store/queue/index.js';
+import { findUnsettledRuns, recoverLeasesAtStart, runsWithReadyBlockedTasks, sweepExpiredLeases, unblockReadyTasks } from '../store/queue/index.js';
 import type { TaskRow } from '../store/rows.js';
 import { settleRun } from './runs.js';
 
@@ -21,7 +21,20 @@ export async function sweepLapsedLeases(db: Database): Promise<TaskRow[]> {
  * exactly-once by its conditional statement (status = 'running'), so two sweeps cannot both end a run.
  */
 export async function sweepLeases(db: Database, logger: Logger): Promise<number> {
-  return settleSwept(db, logger, await sweepLapsedLeases(db));
+  const settled = await settleSwept(db, logger, await sweepLapsedLeases(db));
+  await unblockMissed(db, logger);
+  return settled;
+}
+
+/**
+ * Every completion queues the dependents it made ready (store/queue/unblock.ts), so this finds
+ * nothing; if it ever does, a write path missed its check, and the warning says which tasks.
+ */
+async function unblockMissed(db: Database, logger: Logger): Promise<void> {
+  for (const runId of await runsWithReadyBlockedTasks(db)) {
+    const unblocked = await unblockReadyTasks(db, runId);
+    if (unblocked.length > 0) logger.warn({ runId, taskIds: unblocked }, 'the sweep queued blocked tasks whose dependencies were all done');
+  }
 }
 
 /** Start-up recovery (store/queue/recover.ts), then the settling a sweep does. */

@@ -1,5 +1,6 @@
 import type { Queryable } from './database.js';
 import { completedEventPayload, completionMutation, completionSideEffectCtes } from './queue/complete.js';
+import { unblockReadyTasks } from './queue/unblock.js';
 import { withEvents, type EventSource } from './queue/with-event.js';
 import { deliveredCte } from './session-messages.js';
 import type { SessionStatus, StepRow } from './sessions.js';
@@ -160,7 +161,8 @@ const recordCompletionSql = withEvents({
     sessionFinishedEvent,
   ],
   runSet: completion.runSet,
-  select: '(SELECT count(*)::int FROM changed) AS completed',
+  select: '(SELECT count(*)::int FROM changed) AS completed, (SELECT run_id FROM changed) AS run_id',
+  reportStaleSnapshot: true,
 });
 
 /**
@@ -170,7 +172,7 @@ const recordCompletionSql = withEvents({
  * holds the attempt.
  */
 export async function recordCompletion(db: Queryable, session: SessionIdentity, step: StepRecord, totals: SessionTotals, result: unknown): Promise<boolean> {
-  const outcome = await db.query<{ completed: number }>(recordCompletionSql, [
+  const outcome = await db.query<{ completed: number; run_id: string | null; run_snapshot_stale: boolean }>(recordCompletionSql, [
     ...identityParameters(session),
     ...stepParameters(step),
     'completed',
@@ -181,7 +183,10 @@ export async function recordCompletion(db: Queryable, session: SessionIdentity, 
     null,
     JSON.stringify(result ?? null),
   ]);
-  return Number(outcome.rows[0]!.completed) > 0;
+  const row = outcome.rows[0]!;
+  // Dependents the statement's snapshot may have missed (store/queue/unblock.ts).
+  if (row.run_snapshot_stale && row.run_id) await unblockReadyTasks(db, row.run_id);
+  return Number(row.completed) > 0;
 }
 
 const finish = finishedSession(11);

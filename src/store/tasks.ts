@@ -1,6 +1,7 @@
 import type { Queryable } from './database.js';
 import type { TaskRow, TaskStatus } from './rows.js';
 import { releaseSlotCte } from './queue/release-slot.js';
+import { unblockReadyTasks } from './queue/unblock.js';
 import { withEvent } from './queue/with-event.js';
 
 export async function findTask(db: Queryable, id: string): Promise<TaskRow | undefined> {
@@ -55,12 +56,18 @@ export function newTaskParameters(task: NewTask): unknown[] {
   ];
 }
 
+/**
+ * A task created blocked was judged so from an earlier read; a dependency that completed since
+ * did not see it. Checked again once the insert holds the run's lock (store/queue/unblock.ts).
+ */
 export async function insertTask(db: Queryable, task: NewTask): Promise<TaskRow | undefined> {
   const result = await db.query<TaskRow>(insertTaskSql, [
     ...newTaskParameters(task),
     task.blocked ? 'blocked' : 'queued',
   ]);
-  return result.rows[0];
+  const inserted = result.rows[0];
+  if (inserted?.status === 'blocked' && (await unblockReadyTasks(db, inserted.run_id)).includes(inserted.id)) return { ...inserted, status: 'queued' };
+  return inserted;
 }
 
 export async function findByDedupeKey(db: Queryable, runId: string, phase: string, key: string): Promise<TaskRow | undefined> {

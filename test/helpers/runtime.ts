@@ -32,5 +32,18 @@ export async function waitForRun(runtime: Runtime, runId: string, timeoutMs = 60
     if (status && ['succeeded', 'failed', 'cancelled', 'paused'].includes(status)) return status;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`run ${runId} did not finish within ${timeoutMs} ms`);
+  throw new Error(`run ${runId} did not finish within ${timeoutMs} ms\n${await describeRun(runtime, runId)}`);
+}
+
+/** The run's tasks and last events, so a run that does not finish says where it stopped. */
+async function describeRun(runtime: Runtime, runId: string): Promise<string> {
+  const tasks = await runtime.db.query<Record<string, unknown>>(
+    'SELECT id, phase, status, attempt, worker_id, lease_until, available_at FROM tasks WHERE run_id = $1 ORDER BY created_at',
+    [runId],
+  );
+  const events = await runtime.db.query<Record<string, unknown>>(
+    'SELECT seq, type, task_id, payload FROM events WHERE run_id = $1 ORDER BY seq DESC LIMIT 15',
+    [runId],
+  );
+  return `tasks: ${JSON.stringify(tasks.rows)}\nlast events: ${JSON.stringify(events.rows.reverse())}`;
 }

@@ -92,7 +92,7 @@ describe.each(databaseVariants())('outside agents and leases on $name', (variant
     const claimed = await vanishing.client.call('claim_task');
     const taskId = (claimed.task as { id: string }).id;
     runtime.startWorker({ concurrency: 2, workerId: 'built-in' });
-    expect(await waitForRun(runtime, run.id, 30_000)).toBe('succeeded');
+    expect(await waitForRun(runtime, run.id, 20_000)).toBe('succeeded');
     const task = await runtime.db.query<{ attempt: number; status: string }>('SELECT attempt, status FROM tasks WHERE id = $1', [taskId]);
     expect(task.rows[0]).toEqual({ attempt: 2, status: 'done' });
     const completedBy = await runtime.db.query<{ worker_id: string }>("SELECT payload->>'worker_id' AS worker_id FROM events WHERE task_id = $1 AND type = 'task.completed'", [taskId]);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTask } from '../../src/orchestrator/tasks.js';
 import type { Runtime } from '../../src/runtime.js';
 import { claimTask, completeTask, failTask } from '../../src/store/queue/index.js';
 import { databaseVariants } from '../helpers/databases.js';
@@ -35,5 +36,20 @@ describe.each(databaseVariants())('a run left unsettled by a dead worker on $nam
 
     runtime.startWorker({ concurrency: 1 });
     expect(await waitForRun(runtime, run.id, 10_000)).toBe('failed');
+  });
+
+  it('queues a blocked task whose dependencies are all done, which a write missed, and the run finishes', async () => {
+    runtime = await createTestRuntime(variant, { worker: { sweepIntervalMs: 50 } });
+    const run = await startTestRun(runtime.db);
+    const task = (await claimTask(runtime.db, { workerId: 'w', leaseSeconds: 30 }))!;
+    const { task: dependent } = await createTask(runtime.db, { runId: run.id, phase: 'verify', title: 'check it', dependsOn: [task.id], createdBy: 'test' });
+    await completeTask(runtime.db, { taskId: task.id, attempt: task.attempt, workerId: 'w' }, { summary: 'done' });
+    // What a missed check would leave behind: the dependency done, the dependent still blocked.
+    await runtime.db.query("UPDATE tasks SET status = 'blocked' WHERE id = $1", [dependent.id]);
+
+    runtime.startWorker({ concurrency: 1 });
+    expect(await waitForRun(runtime, run.id, 10_000)).toBe('succeeded');
+    const unblocked = await runtime.db.query<{ type: string }>("SELECT type FROM events WHERE task_id = $1 AND type = 'task.unblocked'", [dependent.id]);
+    expect(unblocked.rows).toHaveLength(1);
   });
 });

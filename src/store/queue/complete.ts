@@ -3,6 +3,7 @@ import type { Queryable } from '../database.js';
 import type { TaskRow } from '../rows.js';
 import { releaseSlotCte } from './release-slot.js';
 import type { LeaseHolder } from './heartbeat.js';
+import { unblockReadyTasks } from './unblock.js';
 import { withEvent } from './with-event.js';
 
 /** Where a completion statement finds the lease holder and the result: SQL parameters. */
@@ -50,22 +51,28 @@ const completionSql = (from: 'running' | 'in_review') =>
     extraCtes: completionSideEffectCtes(from),
     type: `'task.completed'`,
     payload: completedEventPayload,
+    reportStaleSnapshot: true,
   });
 const completeTaskSql = completionSql('running');
 const completeReviewedTaskSql = completionSql('in_review');
 
 /** Completes a task on its own (an agent's last step completes it with recordCompletion instead). */
 export async function completeTask(db: Queryable, holder: LeaseHolder, result: unknown): Promise<TaskRow> {
-  const outcome = await db.query<TaskRow>(completeTaskSql, [holder.taskId, holder.attempt, holder.workerId, JSON.stringify(result ?? null)]);
-  const row = outcome.rows[0];
+  const outcome = await db.query<CompletedRow>(completeTaskSql, [holder.taskId, holder.attempt, holder.workerId, JSON.stringify(result ?? null)]);
+  return afterCompletion(db, holder, outcome.rows[0]);
+}
+
+type CompletedRow = TaskRow & { run_snapshot_stale: boolean };
+
+/** The fence's verdict, then the dependents a stale snapshot may have missed (store/queue/unblock.ts). */
+async function afterCompletion(db: Queryable, holder: LeaseHolder, row: CompletedRow | undefined): Promise<TaskRow> {
   if (!row) throw new LeaseLostError(holder.taskId, holder.attempt);
+  if (row.run_snapshot_stale) await unblockReadyTasks(db, row.run_id);
   return row;
 }
 
 /** Completes a task a reviewer accepted: `in_review → done`, fenced by the lease like completeTask. */
 export async function completeReviewedTask(db: Queryable, holder: LeaseHolder): Promise<TaskRow> {
-  const outcome = await db.query<TaskRow>(completeReviewedTaskSql, [holder.taskId, holder.attempt, holder.workerId, null]);
-  const row = outcome.rows[0];
-  if (!row) throw new LeaseLostError(holder.taskId, holder.attempt);
-  return row;
+  const outcome = await db.query<CompletedRow>(completeReviewedTaskSql, [holder.taskId, holder.attempt, holder.workerId, null]);
+  return afterCompletion(db, holder, outcome.rows[0]);
 }

@@ -6,6 +6,7 @@ export { releaseTask } from './release.js';
 export { recoverLeasesAtStart, type Recovery } from './recover.js';
 export { stopTask, type StopTaskOptions } from './stop.js';
 export { sweepExpiredLeases } from './sweep.js';
+export { runsWithReadyBlockedTasks, unblockReadyTasks } from './unblock.js';
 export { findUnsettledRuns } from './unsettled-runs.js';
 export { appendEventSql, eventsChannel, withEvent, withEvents, type EventSource } from './with-event.js';
 export { dropReviewLease, reclaimReview, returnTaskForWork, submitTaskForReview } from './review.js';

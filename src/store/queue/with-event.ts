@@ -25,9 +25,22 @@ export interface WithEventOptions {
   mutatesRun?: boolean;
   /** Further data-modifying CTEs that run in the same statement (they may read `changed`). */
   extraCtes?: string;
+  /** Adds `run_snapshot_stale` to the result (see staleSnapshotColumn). */
+  reportStaleSnapshot?: boolean;
 }
 
-export function withEvent({ ctes, mutation, type, payload, taskId = 'c.id', runIdColumn = 'run_id', mutatesRun = false, extraCtes = '' }: WithEventOptions): string {
+/**
+ * True when another write to the run committed between this statement's snapshot and its taking
+ * the run's row lock: the run row read in the statement (the snapshot's) is behind the one the
+ * counter update locked and advanced. Whatever the statement decided from other rows of the run
+ * (which blocked tasks to queue) may then be out of date; see store/queue/unblock.ts.
+ */
+function staleSnapshotColumn(lockedSeqBefore: string): string {
+  return `coalesce((SELECT bool_or(r0.event_seq <> ${lockedSeqBefore}) FROM event_counter n JOIN runs r0 ON r0.id = n.run_id), false) AS run_snapshot_stale`;
+}
+
+export function withEvent({ ctes, mutation, type, payload, taskId = 'c.id', runIdColumn = 'run_id', mutatesRun = false, extraCtes = '', reportStaleSnapshot = false }: WithEventOptions): string {
+  if (reportStaleSnapshot && mutatesRun) throw new Error('a statement that updates the run row cannot compare it with its snapshot');
   const counter = mutatesRun
     ? `SELECT c.id AS run_id, c.event_seq FROM changed c`
     : `UPDATE runs r SET event_seq = r.event_seq + 1, updated_at = now()
@@ -42,7 +55,7 @@ export function withEvent({ ctes, mutation, type, payload, taskId = 'c.id', runI
     RETURNING run_id, seq
   ),
   notified AS (SELECT pg_notify('${eventsChannel}', e.run_id::text || ':' || e.seq) AS sent FROM event e)
-  SELECT c.*, (SELECT seq FROM event LIMIT 1) AS event_seq, (SELECT count(*) FROM notified) AS notified_count FROM changed c`;
+  SELECT c.*, (SELECT seq FROM event LIMIT 1) AS event_seq, (SELECT count(*) FROM notified) AS notified_count${reportStaleSnapshot ? `, ${staleSnapshotColumn('n.event_seq - 1')}` : ''} FROM changed c`;
 }
 
 /** A standalone event (a run-level note with no row change of its own). */
@@ -83,6 +96,8 @@ export interface WithEventsOptions {
    * returns exactly one row, so the NOTIFY is always sent when events were appended.
    */
   select?: string;
+  /** Adds `run_snapshot_stale` to the result (see staleSnapshotColumn). */
+  reportStaleSnapshot?: boolean;
 }
 
 /**
@@ -91,7 +106,7 @@ export interface WithEventsOptions {
  * and the events get consecutive seqs in the order listed; one NOTIFY names the last of them
  * (observers read every event after their cursor, so the last seq is all a signal needs).
  */
-export function withEvents({ ctes, events, runSet = '', select = '' }: WithEventsOptions): string {
+export function withEvents({ ctes, events, runSet = '', select = '', reportStaleSnapshot = false }: WithEventsOptions): string {
   const pending = events
     .map(
       (event, position) => `SELECT ${position} AS position, ${event.runId ?? 'c.run_id'}::uuid AS run_id, (${event.type})::text AS type,
@@ -116,5 +131,5 @@ export function withEvents({ ctes, events, runSet = '', select = '' }: WithEvent
     RETURNING run_id, seq
   ),
   notified AS (SELECT pg_notify('${eventsChannel}', e.run_id::text || ':' || max(e.seq)) AS sent FROM event e GROUP BY e.run_id)
-  SELECT ${select ? `${select}, ` : ''}(SELECT count(*) FROM notified) AS notified_count`;
+  SELECT ${select ? `${select}, ` : ''}(SELECT count(*) FROM notified) AS notified_count${reportStaleSnapshot ? `, ${staleSnapshotColumn('n.last_seq_before')}` : ''}`;
 }

@@ -26,6 +26,11 @@ describe('task board', () => {
     expect([tasks.get('a')!.status, tasks.get('b')!.status, tasks.get('c')!.status, tasks.get('c')!.priority]).toEqual(['done', 'queued', 'queued', 9]);
   });
 
+  it('queues a task the run\'s second look unblocked', () => {
+    const tasks = applyEvents(mapOf(taskFixture({ id: 'b', status: 'blocked' })), [eventFixture(1, 'task.unblocked', 'b', { phase: 'verify' })], 'run-1');
+    expect(tasks.get('b')!.status).toBe('queued');
+  });
+
   it('follows a task through review, a question to a person and an approval', () => {
     let tasks: TaskMap = mapOf(taskFixture({ id: 'a', status: 'running' }), taskFixture({ id: 'b', status: 'running' }), taskFixture({ id: 'c', status: 'queued' }));
     tasks = applyEvents(tasks, [eventFixture(1, 'task.review_requested', 'a', { round: 1 }), eventFixture(2, 'task.waiting_human', 'b', { question: 'Which?' })], 'run-1');

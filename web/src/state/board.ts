@@ -29,6 +29,8 @@ function changeOf(event: RunEvent): Change | undefined {
       return { status: 'cancelled', finished_at: event.created_at };
     case 'task.review_requested':
       return { status: 'in_review', ...(typeof payload.round === 'number' ? { review_round: payload.round } : {}) };
+    case 'task.unblocked':
+      return { status: 'queued' };
     case 'task.needs_work':
     case 'task.question_answered':
       return { status: 'queued', finished_at: null };
