@@ -1,0 +1,10 @@
+export type { SecretsBackend, SecretsBackendName, SensitiveSink } from './backend.js';
+export { createSecretsManager, type SecretsManager, type SecretsManagerOptions, type SecretLocation, type BackendAnswer } from './manager.js';
+export { createSecretsManagerFromConfig, type SecretsFromConfigOptions } from './create.js';
+export { resolveSecretReferences, secretReferences, type SecretReference } from './references.js';
+export { createEnvBackend, type EnvBackendOptions } from './env.js';
+export { createFileBackend, type FileBackendOptions } from './file.js';
+export { createVaultBackend, type VaultBackendOptions } from './vault.js';
+export { createAwsBackend, type AwsBackendOptions } from './aws.js';
+export { createGcpBackend, type GcpBackendOptions } from './gcp.js';
+export { createAzureBackend, azureSecretName, type AzureBackendOptions } from './azure.js';
