@@ -23,18 +23,18 @@ export function benchConfig(database: { dataDir: string } | { url: string }) {
 export async function runInProcessScenario({ mode, concurrency, tasks, wrap }: { mode: 'pipeline' | 'bare'; concurrency: number; tasks: number; wrap?: (db: Database) => Database }): Promise<ScenarioResult> {
   const raw = await openMigratedPglite();
   const db = wrap ? wrap(raw) : raw;
-  const { runId } = await seedQueue(db, tasks);
+  const { runIds } = await seedQueue(db, tasks);
   const cpuBefore = process.cpuUsage();
   let statements: number;
   if (mode === 'pipeline') {
     const runtime = await createRuntime(benchConfig({ dataDir: 'memory://' }), { database: db, migrate: false });
     const before = raw.statements;
     runtime.startWorker({ concurrency });
-    const checks = await waitForQueueDrained(runtime.db, runId, 600_000);
+    const checks = await waitForQueueDrained(runtime.db, runIds, 600_000);
     await runtime.worker!.stop();
     // The drain checks' own statements are not the worker's.
     statements = raw.statements - before - checks;
-    const window = await measureWindow(db, runId);
+    const window = await measureWindow(db, runIds);
     const cpu = process.cpuUsage(cpuBefore);
     await runtime.close();
     return result(window, statements, cpu);
@@ -50,7 +50,7 @@ export async function runInProcessScenario({ mode, concurrency, tasks, wrap }: {
     }),
   );
   statements = raw.statements - before;
-  const window = await measureWindow(db, runId);
+  const window = await measureWindow(db, runIds);
   const cpu = process.cpuUsage(cpuBefore);
   await db.close();
   return result(window, statements, cpu);

@@ -7,6 +7,7 @@
  *
  *   npm run bench -- queue                    (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
  *   npm run bench -- queue --tasks 500 --rounds 1   (a smaller queue, for a smoke run)
+ *   npm run bench -- queue --runs 1,8         (the queue as one run, then spread over 8 runs)
  *
  * Each figure is the median of `--rounds` rounds (default 3); within a round the bare loop and
  * the pipeline run back to back, so load from outside the benchmark hits both alike.
@@ -18,7 +19,7 @@ import { runProcessScenario, type ScenarioResult } from './processes.js';
 import { traceOneTask } from './statement-trace.js';
 
 const { values } = parseArgs({
-  options: { tasks: { type: 'string', default: '2000' }, 'pglite-tasks': { type: 'string', default: '500' }, processes: { type: 'string', default: '1,2,4' }, concurrency: { type: 'string', default: '4' }, rounds: { type: 'string', default: '3' } },
+  options: { tasks: { type: 'string', default: '2000' }, 'pglite-tasks': { type: 'string', default: '500' }, processes: { type: 'string', default: '1,2,4' }, concurrency: { type: 'string', default: '4' }, rounds: { type: 'string', default: '3' }, runs: { type: 'string', default: '1,8' } },
 });
 const rounds = Number(values.rounds);
 // PGlite runs the database in this process's single thread: a smaller queue keeps it to seconds.
@@ -26,10 +27,12 @@ const pgliteTasks = Number(values['pglite-tasks']);
 const tasks = Number(values.tasks);
 const processCounts = values.processes.split(',').map(Number);
 const concurrency = Number(values.concurrency);
+const runCounts = values.runs.split(',').map(Number);
 const baseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Row {
   database: string;
+  runs: number;
   processes: number;
   pipeline: ScenarioResult;
   bare: ScenarioResult;
@@ -74,21 +77,24 @@ async function measure(run: (mode: 'bare' | 'pipeline') => Promise<ScenarioResul
 async function main(): Promise<void> {
   const rows: Row[] = [];
   console.error(`PGlite in process, ${pgliteTasks} tasks …`);
-  rows.push({ database: 'PGlite (in process)', processes: 1, ...(await measure((mode) => runInProcessScenario({ mode, concurrency, tasks: pgliteTasks }))) });
-  for (const processes of processCounts) {
-    console.error(`PostgreSQL, ${processes} worker process(es), ${tasks} tasks …`);
-    rows.push({ database: 'PostgreSQL', processes, ...(await measure((mode) => runProcessScenario({ baseUrl, mode, processes, concurrency, tasks }))) });
+  rows.push({ database: 'PGlite (in process)', runs: 1, processes: 1, ...(await measure((mode) => runInProcessScenario({ mode, concurrency, tasks: pgliteTasks }))) });
+  for (const runs of runCounts) {
+    for (const processes of processCounts) {
+      console.error(`PostgreSQL, ${runs} run(s), ${processes} worker process(es), ${tasks} tasks …`);
+      rows.push({ database: 'PostgreSQL', runs, processes, ...(await measure((mode) => runProcessScenario({ baseUrl, mode, processes, concurrency, tasks, runs }))) });
+    }
   }
-  const oneWorker = rows.find((row) => row.database === 'PostgreSQL' && row.processes === 1);
+  const oneWorker = (runs: number) => rows.find((row) => row.database === 'PostgreSQL' && row.runs === runs && row.processes === 1);
   const results = table(
-    ['database', 'worker processes', 'bare loop tasks/s', 'pipeline tasks/s', 'pipeline ÷ bare', 'pipeline ÷ 1 process', 'statements/task (pipeline)', 'statements/task (bare)', 'worker CPU ms/task (pipeline)'],
+    ['database', 'runs', 'worker processes', 'bare loop tasks/s', 'pipeline tasks/s', 'pipeline ÷ bare', 'pipeline ÷ 1 process', 'statements/task (pipeline)', 'statements/task (bare)', 'worker CPU ms/task (pipeline)'],
     rows.map((row) => [
       row.database,
+      row.runs,
       row.processes,
       fixed(row.bare.tasksPerSecond),
       fixed(row.pipeline.tasksPerSecond),
       `${fixed((row.pipeline.tasksPerSecond / row.bare.tasksPerSecond) * 100)} %`,
-      row.database === 'PostgreSQL' && oneWorker ? `${fixed(row.pipeline.tasksPerSecond / oneWorker.pipeline.tasksPerSecond, 2)}×` : '—',
+      row.database === 'PostgreSQL' && oneWorker(row.runs) ? `${fixed(row.pipeline.tasksPerSecond / oneWorker(row.runs)!.pipeline.tasksPerSecond, 2)}×` : '—',
       fixed(row.pipeline.statementsPerTask, 1),
       fixed(row.bare.statementsPerTask, 1),
       fixed(row.pipeline.cpuMsPerTask, 2),
@@ -105,16 +111,19 @@ async function main(): Promise<void> {
     [
       '## Queue throughput: claim → agent → complete',
       '',
-      `Command: \`npm run bench -- queue\` (\`--tasks ${tasks}\`, \`--concurrency ${concurrency}\`, \`--rounds ${rounds}\`; PostgreSQL from \`DATABASE_URL\`). Each figure is the median of ${rounds} rounds; bare loop and pipeline alternate.`,
+      `Command: \`npm run bench -- queue\` (\`--tasks ${tasks}\`, \`--concurrency ${concurrency}\`, \`--rounds ${rounds}\`, \`--runs ${values.runs}\`; PostgreSQL from \`DATABASE_URL\`). Each figure is the median of ${rounds} rounds; bare loop and pipeline alternate.`,
       `Machine: ${machine()}; PostgreSQL on the same machine, so worker processes and the server share its cores.`,
       '',
-      `Workload: one run holding ${tasks} queued, independent tasks (${pgliteTasks} on PGlite) of a one-phase workflow whose agent is offered only`,
+      `Workload: ${tasks} queued, independent tasks (${pgliteTasks} on PGlite, one run) of a one-phase workflow whose agent is offered only`,
       'complete_task, so each task is one model call on the simulated model (latency 0, failure rate 0).',
       `The pipeline is the real worker (${concurrency} slots per process: claim, agent session, settle the run); the bare loop is`,
       `claimTask + completeTask in ${concurrency} loops per process, the ceiling the queue's SQL allows. Worker processes connect first`,
       'and start together; the rate is counted from the task rows (first claim to last completion). Statements per task',
       'include everything a worker sent while the queue drained (idle polls, heartbeats, sweeps), divided by the tasks done.',
-      'On a machine shared with other work the rates move between runs; compare the ratios within one run.',
+      `On PostgreSQL the tasks are held by one run, then spread evenly over ${runCounts.filter((count) => count > 1).join(', ') || 'several'} runs (the runs column):`,
+      'every write to a run takes the run\'s row lock until it commits, so one run\'s writes are serial however many',
+      'workers there are, while different runs\' writes are not. On a machine shared with other work the rates move',
+      'between runs of the benchmark; compare the ratios within one run.',
       '',
       results,
       '',

@@ -17,6 +17,8 @@ export interface ProcessScenario {
   processes: number;
   concurrency: number;
   tasks: number;
+  /** Runs the tasks are spread over; every write to a run serialises on the run's row. */
+  runs: number;
 }
 
 export interface ScenarioResult {
@@ -31,12 +33,12 @@ export interface ScenarioResult {
 
 const childModule = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
 
-export async function runProcessScenario({ baseUrl, mode, processes, concurrency, tasks }: ProcessScenario): Promise<ScenarioResult> {
+export async function runProcessScenario({ baseUrl, mode, processes, concurrency, tasks, runs }: ProcessScenario): Promise<ScenarioResult> {
   const url = await createPostgresDatabase(baseUrl);
   const db = await openPostgres({ url, poolMax: 2, connectionTimeoutMs: 5_000, maxLifetimeSeconds: 600 });
   const children: ChildProcess[] = [];
   try {
-    const { runId } = await seedQueue(db, tasks);
+    const { runIds } = await seedQueue(db, tasks, runs);
     await db.query('ANALYZE');
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url };
     // Only the database is shared: no Redis, no real model keys, no config file.
@@ -48,11 +50,11 @@ export async function runProcessScenario({ baseUrl, mode, processes, concurrency
     const finished = children.map((child) => nextMessage(child, 'done'));
     for (const child of children) child.send({ type: 'go' } satisfies ParentMessage);
     if (mode === 'pipeline') {
-      await waitForQueueDrained(db, runId, 600_000);
+      await waitForQueueDrained(db, runIds, 600_000);
       for (const child of children) child.send({ type: 'stop' } satisfies ParentMessage);
     }
     const reports = await Promise.all(finished);
-    const window = await measureWindow(db, runId);
+    const window = await measureWindow(db, runIds);
     const statements = reports.reduce((sum, report) => sum + report.statements, 0);
     const cpuMs = reports.reduce((sum, report) => sum + report.cpuMs, 0);
     return {

@@ -201,7 +201,7 @@ describe('compose.yaml', () => {
     }
     for (const [name, secret] of Object.entries(compose.secrets)) expect(secret.file, name).toMatch(/^\.\/secrets\/[\w.-]+$/);
     for (const service of Object.values(services)) for (const secret of secretNames(service)) expect(compose.secrets, secret).toHaveProperty(secret);
-    expect(readRepositoryFile('.gitignore').split('\n')).toContain('secrets/');
+    expect(readRepositoryFile('.gitignore').split('\n')).toContain('/secrets/');
   });
 
   it('declares what services depend on, mount and join, and publishes the monitoring ports on loopback only', () => {
