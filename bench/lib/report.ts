@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** Prints a Markdown table to stdout and returns it. */
 export function table(headers: string[], rows: (string | number)[][]): string {
@@ -11,6 +11,16 @@ export function table(headers: string[], rows: (string | number)[][]): string {
 
 export function machine(): string {
   return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+/**
+ * The machine's 1-minute load average as a benchmark finishes, and what it means for the figures:
+ * on two cores, anything well above 2 means other work shared them.
+ */
+export function loadNote(): string {
+  const load = loadavg()[0]!;
+  const shared = load > cpus().length;
+  return `Load average (1 min) when it finished: ${load.toFixed(1)}${shared ? ': the machine was shared with other work, so the absolute figures are inflated; compare the ratios within the run, and rerun on a quiet machine before quoting them' : ''}.`;
 }
 
 /**

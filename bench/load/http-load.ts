@@ -14,7 +14,7 @@ export interface HttpLoadResult {
  * Runs one load generator child (autocannon-child.ts) with the open-files limit raised as far as
  * the hard limit allows (1,000 sockets and more need it on a default 1,024).
  */
-export function runHttpLoad(options: { urls: string[]; connections: number; seconds: number; kind: 'read' | 'write'; runIds: string[] }): Promise<HttpLoadResult> {
+export function runHttpLoad(options: { urls: string[]; connections: number; seconds: number; kind: 'read' | 'write'; runIds: string[]; ratePerConnection?: number }): Promise<HttpLoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"', 'load', process.execPath, '--import', 'tsx', 'bench/load/autocannon-child.ts', JSON.stringify(options)], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -25,12 +25,16 @@ export function runHttpLoad(options: { urls: string[]; connections: number; seco
   });
 }
 
-/** Readers and writers at once, `clients` connections in all: the mixed workload. */
-export async function runMixedLoad(urls: string[], { clients, writeShare, seconds, runIds }: { clients: number; writeShare: number; seconds: number; runIds: string[] }) {
+/**
+ * Readers and writers at once, `clients` connections in all: the mixed workload. With
+ * `ratePerClient` each client sends that many requests a second (a person's or a dashboard's
+ * pace); without it, its next request as soon as the last is answered (the server's capacity).
+ */
+export async function runMixedLoad(urls: string[], { clients, writeShare, seconds, runIds, ratePerClient }: { clients: number; writeShare: number; seconds: number; runIds: string[]; ratePerClient?: number }) {
   const writers = Math.max(1, Math.round(clients * writeShare));
   const [read, write] = await Promise.all([
-    runHttpLoad({ urls, connections: clients - writers, seconds, kind: 'read', runIds }),
-    runHttpLoad({ urls, connections: writers, seconds, kind: 'write', runIds }),
+    runHttpLoad({ urls, connections: clients - writers, seconds, kind: 'read', runIds, ratePerConnection: ratePerClient }),
+    runHttpLoad({ urls, connections: writers, seconds, kind: 'write', runIds, ratePerConnection: ratePerClient }),
   ]);
   return { read, write };
 }

@@ -6,8 +6,10 @@
  *   npm run bench -- load --only http --seconds 60
  *   npm run bench -- load --only sessions,processes,pool
  *
- * http       1,000 concurrent clients for --seconds (default 60), 80% reads (list runs, read one
- *            run), 20% writes (start a run), on one API node. Targets: 0 errors, p99 of reads < 100 ms.
+ * http       1,000 concurrent clients, 80% reads (list runs, read one run), 20% writes (start a
+ *            run), on one API node: each client sending one request a second for --seconds (default
+ *            60; targets: 0 errors, p99 of reads < 100 ms), then without a pause for --scale-seconds
+ *            (capacity).
  * sessions   1,000 agent sessions in flight in one worker, 2 s simulated model latency per call.
  *            Targets: RSS < 1 GB, event-loop delay p99 < 50 ms.
  * processes  the same mix with 200 clients on 1, 2 and 4 API nodes (--scale-seconds each).
@@ -18,7 +20,7 @@
 import { parseArgs } from 'node:util';
 import { createPostgresDatabase } from '../../test/helpers/databases.js';
 import { openPostgres } from '../../src/store/postgres.js';
-import { machine, recordSection, table } from '../lib/report.js';
+import { loadNote, machine, recordSection, table } from '../lib/report.js';
 import { startApiNodes } from './api-nodes.js';
 import { runMixedLoad } from './http-load.js';
 import { runSessionsLoad } from './sessions.js';
@@ -38,7 +40,6 @@ const baseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/
 const seconds = Number(values.seconds);
 const scaleSeconds = Number(values['scale-seconds']);
 const clients = Number(values.clients);
-const rerun = 'The machine was shared and loaded while this ran (other test suites and builds on the same two cores, load average well above 2): the numbers are what was measured then, and should be rerun on a quiet machine before being quoted.';
 const fixed = (value: number, digits = 0) => value.toFixed(digits);
 
 /** A fresh database with seed runs, and the API nodes on it; always stopped afterwards. */
@@ -56,16 +57,21 @@ async function withNodes<T>(count: number, env: NodeJS.ProcessEnv, work: (urls: 
 }
 
 if (only.has('http')) {
-  const { read, write } = await withNodes(1, {}, (urls, runIds) => runMixedLoad(urls, { clients, writeShare: 0.2, seconds, runIds }));
-  const errors = read.errors + read.non2xx + write.errors + write.non2xx;
+  // Paced: each client sends one request a second, the target's workload. Then the same clients
+  // without a pause, which measures capacity (latency there is queueing: clients ÷ throughput).
+  const paced = await withNodes(1, {}, (urls, runIds) => runMixedLoad(urls, { clients, writeShare: 0.2, seconds, runIds, ratePerClient: 1 }));
+  const saturated = await withNodes(1, {}, (urls, runIds) => runMixedLoad(urls, { clients, writeShare: 0.2, seconds: scaleSeconds, runIds }));
+  const errorsOf = ({ read, write }: typeof paced) => read.errors + read.non2xx + write.errors + write.non2xx;
   const rows = [
-    ['reads (list runs, read a run)', fixed(read.requestsPerSecond), read.p50Ms, read.p99Ms, read.maxMs, read.errors + read.non2xx],
-    ['writes (start a run)', fixed(write.requestsPerSecond), write.p50Ms, write.p99Ms, write.maxMs, write.errors + write.non2xx],
+    ['1 request/s per client', 'reads (list runs, read a run)', fixed(paced.read.requestsPerSecond), paced.read.p50Ms, paced.read.p99Ms, paced.read.maxMs, paced.read.errors + paced.read.non2xx],
+    ['1 request/s per client', 'writes (start a run)', fixed(paced.write.requestsPerSecond), paced.write.p50Ms, paced.write.p99Ms, paced.write.maxMs, paced.write.errors + paced.write.non2xx],
+    ['no pause (capacity)', 'reads (list runs, read a run)', fixed(saturated.read.requestsPerSecond), saturated.read.p50Ms, saturated.read.p99Ms, saturated.read.maxMs, saturated.read.errors + saturated.read.non2xx],
+    ['no pause (capacity)', 'writes (start a run)', fixed(saturated.write.requestsPerSecond), saturated.write.p50Ms, saturated.write.p99Ms, saturated.write.maxMs, saturated.write.errors + saturated.write.non2xx],
   ];
-  const text = table(['requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'], rows);
+  const text = table(['clients send', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'], rows);
   recordSection(
     'load-http',
-    `## Load: ${clients.toLocaleString('en')} concurrent HTTP clients, mixed reads and writes\n\n${machine()}. One API node (\`anvil serve --no-workers\`, pool 20, HTTP response cache on) on PostgreSQL; ${clients} autocannon connections for ${seconds} s, 80% reading (list runs, read one run), 20% starting runs; the load generators run as separate processes on the same machine. Targets: 0 errors (measured: ${errors}), p99 of reads < 100 ms (measured: ${read.p99Ms} ms).\n\nCommand: \`npm run build && npm run bench -- load --only http\`.\n\n${text}\n\n${rerun}`,
+    `## Load: ${clients.toLocaleString('en')} concurrent HTTP clients, mixed reads and writes\n\n${machine()}. One API node (\`anvil serve --no-workers\`, pool 20, HTTP response cache on) on PostgreSQL; ${clients} autocannon connections, 80% reading (list runs, read one run), 20% starting runs; the load generators run as separate processes on the same machine. First each client sends one request a second for ${seconds} s (${clients.toLocaleString('en')} requests/s offered), the workload the targets are for: 0 errors (measured: ${errorsOf(paced)}), p99 of reads < 100 ms (measured: ${paced.read.p99Ms} ms). Then the same clients send each request as soon as the last is answered for ${scaleSeconds} s, which measures capacity: there every request waits behind the others, so latency is the number of clients over the throughput, not the server's speed (errors: ${errorsOf(saturated)}). autocannon times a request from when it is sent; a paced client whose answer comes late sends its next request late, so the paced percentiles leave out the wait such a client would add.\n\nCommand: \`npm run build && npm run bench -- load --only http\` (\`--seconds ${seconds}\`, \`--scale-seconds ${scaleSeconds}\`).\n\n${text}\n\n${loadNote()}`,
   );
 }
 
@@ -78,7 +84,7 @@ if (only.has('sessions')) {
   );
   recordSection(
     'load-sessions',
-    `## Load: ${result.sessions.toLocaleString('en')} agent sessions in flight in one worker\n\n${machine()}. One worker (this process, concurrency ${result.sessions}, pool 20) on PostgreSQL; one single-task run per session, the simulated model answering each call after 2 s. Event-loop delay from \`perf_hooks.monitorEventLoopDelay\` (10 ms resolution) while the sessions run; RSS sampled every 250 ms. Targets: RSS < 1 GB, delay p99 < 50 ms.\n\nCommand: \`npm run bench -- load --only sessions\`.\n\n${text}\n\n${rerun}`,
+    `## Load: ${result.sessions.toLocaleString('en')} agent sessions in flight in one worker\n\n${machine()}. One worker (this process, concurrency ${result.sessions}, pool 20) on PostgreSQL; one single-task run per session, the simulated model answering each call after 2 s. Event-loop delay from \`perf_hooks.monitorEventLoopDelay\` (10 ms resolution) while the sessions run; RSS sampled every 250 ms. Targets: RSS < 1 GB, delay p99 < 50 ms.\n\nCommand: \`npm run bench -- load --only sessions\`.\n\n${text}\n\n${loadNote()}`,
   );
 }
 
@@ -94,7 +100,7 @@ if (only.has('processes')) {
   const text = table(['API processes', 'req/s', 'vs 1', 'read p99 ms', 'write p99 ms', 'errors'], rows);
   recordSection(
     'load-processes',
-    `## Load: throughput with 1, 2 and 4 API processes\n\n${machine()}. The same 80/20 mix, 200 connections split evenly over the nodes (as a round-robin balancer would), ${scaleSeconds} s per configuration, one PostgreSQL. On two cores shared by the database, the load generators and the nodes, more processes mostly contend for the same CPU: the ratio says what a second core would have to give, not what more machines give.\n\nCommand: \`npm run build && npm run bench -- load --only processes\`.\n\n${text}\n\n${rerun}`,
+    `## Load: throughput with 1, 2 and 4 API processes\n\n${machine()}. The same 80/20 mix, 200 connections split evenly over the nodes (as a round-robin balancer would), ${scaleSeconds} s per configuration, one PostgreSQL. On two cores shared by the database, the load generators and the nodes, more processes mostly contend for the same CPU: the ratio says what a second core would have to give, not what more machines give.\n\nCommand: \`npm run build && npm run bench -- load --only processes\`.\n\n${text}\n\n${loadNote()}`,
   );
 }
 
@@ -112,6 +118,6 @@ if (only.has('pool')) {
   const text = table(['pool', 'req/s', 'vs pool 5', 'read p50 ms', 'read p99 ms', 'write p99 ms', 'errors'], rows);
   recordSection(
     'load-pool',
-    `## Load: the connection pool at 5 and at 20\n\n${machine()}. One API node, HTTP response cache off (every request reaches the database), 400 connections for ${scaleSeconds} s, half reading and half starting runs. The system this replaced claimed "4× concurrent capacity" from a pool 4× larger; this measures it. With a pool of 5, requests that wait longer than \`database.connectionTimeoutMs\` (5 s) for a connection are answered 503 \`DATABASE_UNAVAILABLE\` with Retry-After (the errors column): overload sheds load quickly instead of queueing without bound.\n\nCommand: \`npm run build && npm run bench -- load --only pool\`.\n\n${text}\n\n${rerun}`,
+    `## Load: the connection pool at 5 and at 20\n\n${machine()}. One API node, HTTP response cache off (every request reaches the database), 400 connections for ${scaleSeconds} s, half reading and half starting runs. The system this replaced claimed "4× concurrent capacity" from a pool 4× larger; this measures it. With a pool of 5, requests that wait longer than \`database.connectionTimeoutMs\` (5 s) for a connection are answered 503 \`DATABASE_UNAVAILABLE\` with Retry-After (the errors column): overload sheds load quickly instead of queueing without bound.\n\nCommand: \`npm run build && npm run bench -- load --only pool\`.\n\n${text}\n\n${loadNote()}`,
   );
 }

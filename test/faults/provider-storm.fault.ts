@@ -67,7 +67,8 @@ describe('a provider storm of 429s, errors and half-finished streams', () => {
     upstream = await startFakeUpstream();
     let seed = 7;
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-    upstream.script(...Array.from({ length: 5_000 }, () => stormStep(random)));
+    const steps = Array.from({ length: 5_000 }, () => stormStep(random));
+    upstream.script(...steps);
     // A breaker that cools down in 1 s instead of 30: the storm is short, and the breaker's
     // reopening and half-open probes are part of what it exercises.
     const configFile = join(await mkdtemp(join(tmpdir(), 'anvil-storm-')), 'anvil.yaml');
@@ -92,20 +93,27 @@ describe('a provider storm of 429s, errors and half-finished streams', () => {
     const started = Date.now();
     const outcome = await awaitOutcome(stack.db, runIds, 150_000);
     const recoverSeconds = (Date.now() - started) / 1000;
+    // The runs may finish within a second, while the breaker is open and every stream is refused:
+    // the clients go on until a few streams got through (the breaker's half-open probes) or 30 s.
+    const streamDeadline = Date.now() + 30_000;
+    while (streams.filter((stream) => stream.done).length < 3 && Date.now() < streamDeadline) await sleep(100);
     streaming = false;
     await Promise.all(clients);
 
     const sessions = await stack.db.query<{ failed: number; total: number }>("SELECT count(*) FILTER (WHERE status <> 'completed')::int AS failed, count(*)::int AS total FROM agent_sessions");
     const upstreamCalls = upstream.requests.length;
     const bad = streams.filter((stream) => stream.failure !== undefined || (stream.status === 200 && !stream.done && !stream.errorEvent) || stream.status === 500);
-    const notes = `${upstreamCalls} upstream calls (30% 429, 10% 500, 5% reset, 10% cut stream); ${sessions.rows[0]!.failed} of ${sessions.rows[0]!.total} agent sessions failed and were retried; ${streams.filter((stream) => stream.done).length} of ${streams.length} client streams completed; recover = all runs done`;
+    const notes = `${upstreamCalls} upstream calls, ${steps.slice(0, upstreamCalls).filter((step) => step.kind !== 'answer').length} of them faults (of the script: 30% 429, 10% 500, 5% reset, 10% cut stream); ${sessions.rows[0]!.failed} of ${sessions.rows[0]!.total} agent sessions failed and were retried; ${streams.filter((stream) => stream.done).length} of ${streams.length} client streams completed; recover = all runs done`;
     const result = scenarioResult('provider storm of 429s and half-finished streams', undefined, outcome, recoverSeconds, notes);
     result.requests = streams.length;
     result.requestsFailed = streams.filter((stream) => !stream.done).length;
     result.requestsFailedBadly = bad.length;
     recordScenario(result);
 
-    expect(upstreamCalls).toBeGreaterThan(runIds.length * 2);
+    // The upstream served the script in order: its faults among the calls made were all retried
+    // through (by the gateway, or by the queue when a session failed), since every run finished.
+    const faultsServed = steps.slice(0, upstreamCalls).filter((step) => step.kind !== 'answer').length;
+    expect(faultsServed).toBeGreaterThanOrEqual(10);
     expect(outcome.unfinishedRuns, describeStack(stack)).toEqual([]);
     expect(outcome.tasksLost).toBe(0);
     expect(outcome.tasksCompletedTwice).toBe(0);
