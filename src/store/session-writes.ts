@@ -172,7 +172,7 @@ const recordCompletionSql = withEvents({
  * holds the attempt.
  */
 export async function recordCompletion(db: Queryable, session: SessionIdentity, step: StepRecord, totals: SessionTotals, result: unknown): Promise<boolean> {
-  const outcome = await db.query<{ completed: number; run_id: string | null; run_snapshot_stale: boolean }>(recordCompletionSql, [
+  const outcome = await db.query<{ completed: number; run_id: string | null; recheck_dependents: boolean }>(recordCompletionSql, [
     ...identityParameters(session),
     ...stepParameters(step),
     'completed',
@@ -185,7 +185,7 @@ export async function recordCompletion(db: Queryable, session: SessionIdentity, 
   ]);
   const row = outcome.rows[0]!;
   // Dependents the statement's snapshot may have missed (store/queue/unblock.ts).
-  if (row.run_snapshot_stale && row.run_id) await unblockReadyTasks(db, row.run_id);
+  if (row.recheck_dependents && row.run_id) await unblockReadyTasks(db, row.run_id);
   return Number(row.completed) > 0;
 }
 

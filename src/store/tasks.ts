@@ -35,6 +35,8 @@ const insertTaskSql = withEvent({
     ON CONFLICT (run_id, phase, dedupe_key) DO NOTHING
     RETURNING *`,
   type: `'task.created'`,
+  // Marks the run as one whose completions must look for blocked tasks they may have missed.
+  runSet: 'has_dependents = r.has_dependents OR cardinality(c.depends_on) > 0',
   payload: `jsonb_build_object('phase', c.phase, 'title', c.title, 'status', c.status, 'priority', c.priority,
     'parent_task_id', c.parent_task_id, 'depends_on', to_jsonb(c.depends_on), 'created_by', c.created_by, 'depth', c.depth)`,
 });

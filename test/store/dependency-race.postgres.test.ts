@@ -75,7 +75,7 @@ if (url) {
       );
 
       // The interleaving happened: the second completion's snapshot predates the first's commit.
-      expect((secondCompleted as { run_snapshot_stale?: boolean }).run_snapshot_stale).toBe(true);
+      expect((secondCompleted as { recheck_dependents?: boolean }).recheck_dependents).toBe(true);
       expect(await statusOf(dependent.id)).toBe('queued');
       expect(await unblockedEvents(dependent.id)).toBe(1);
     });
@@ -100,6 +100,18 @@ if (url) {
       expect(await unblockedEvents(dependent.id)).toBe(1);
     });
 
+    it('spends no second look on a run where no task waits on another', async () => {
+      const run = await startTestRun(db);
+      await createTask(db, { runId: run.id, phase: 'analyze', title: 'second task', createdBy: 'test' });
+      const first = (await claimTask(db, { workerId: 'w1', leaseSeconds: 30 }))!;
+      const second = (await claimTask(db, { workerId: 'w2', leaseSeconds: 30 }))!;
+      const completed = await holdWhile(
+        (transaction) => completeTask(transaction, { taskId: first.id, attempt: 1, workerId: 'w1' }, 'first done'),
+        () => completeTask(db, { taskId: second.id, attempt: 1, workerId: 'w2' }, 'second done'),
+      );
+      expect(completed).toMatchObject({ status: 'done', recheck_dependents: false });
+    });
+
     it('queues a task created blocked on a dependency that completes while it is inserted', async () => {
       const run = await startTestRun(db);
       const dependency = (await claimTask(db, { workerId: 'w1', leaseSeconds: 30 }))!;
@@ -113,7 +125,7 @@ if (url) {
         () => completeTask(db, { taskId: dependency.id, attempt: 1, workerId: 'w1' }, 'done'),
       );
 
-      expect((completed as { run_snapshot_stale?: boolean }).run_snapshot_stale).toBe(true);
+      expect((completed as { recheck_dependents?: boolean }).recheck_dependents).toBe(true);
       expect(await statusOf(dependentId)).toBe('queued');
       expect(await unblockedEvents(dependentId)).toBe(1);
     });

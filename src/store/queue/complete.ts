@@ -62,12 +62,12 @@ export async function completeTask(db: Queryable, holder: LeaseHolder, result: u
   return afterCompletion(db, holder, outcome.rows[0]);
 }
 
-type CompletedRow = TaskRow & { run_snapshot_stale: boolean };
+type CompletedRow = TaskRow & { recheck_dependents: boolean };
 
 /** The fence's verdict, then the dependents a stale snapshot may have missed (store/queue/unblock.ts). */
 async function afterCompletion(db: Queryable, holder: LeaseHolder, row: CompletedRow | undefined): Promise<TaskRow> {
   if (!row) throw new LeaseLostError(holder.taskId, holder.attempt);
-  if (row.run_snapshot_stale) await unblockReadyTasks(db, row.run_id);
+  if (row.recheck_dependents) await unblockReadyTasks(db, row.run_id);
   return row;
 }
 

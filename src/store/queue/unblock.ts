@@ -11,9 +11,11 @@ import { withEvents } from './with-event.js';
  * for that lock while another write commits. Two dependencies completing at once then each see the
  * other still running, and neither queues the task that waits on both; a task created blocked on
  * a dependency that completes at that moment is missed the same way. Such a statement reports
- * that its snapshot was stale (`run_snapshot_stale`, see withEvent), and its caller runs this
- * after it: a statement that starts after the stale one committed sees every earlier write.
- * Writes that commit later check for themselves. The lease sweep runs it for every run too, as a
+ * that its snapshot was stale in a run where a task may wait on another (`recheck_dependents`,
+ * see withEvent; `runs.has_dependents` is set by the insert of a task with dependencies), and its
+ * caller runs this after it: a statement that starts after the stale one committed sees every
+ * earlier write. Writes that commit later check for themselves. Runs without dependencies never
+ * pay the extra statement. The lease sweep runs it for every run too, as a
  * last line of defence (see `runsWithReadyBlockedTasks`).
  */
 const unblockReadySql = withEvents({

@@ -25,27 +25,31 @@ export interface WithEventOptions {
   mutatesRun?: boolean;
   /** Further data-modifying CTEs that run in the same statement (they may read `changed`). */
   extraCtes?: string;
-  /** Adds `run_snapshot_stale` to the result (see staleSnapshotColumn). */
+  /** Adds `recheck_dependents` to the result (see recheckDependentsColumn). */
   reportStaleSnapshot?: boolean;
+  /** Further assignments to the run row, made in the update that takes its event counter. */
+  runSet?: string;
 }
 
 /**
  * True when another write to the run committed between this statement's snapshot and its taking
- * the run's row lock: the run row read in the statement (the snapshot's) is behind the one the
- * counter update locked and advanced. Whatever the statement decided from other rows of the run
- * (which blocked tasks to queue) may then be out of date; see store/queue/unblock.ts.
+ * the run's row lock (the run row read in the statement, the snapshot's, is behind the one the
+ * counter update locked and advanced), in a run where a task may wait on another: what the
+ * statement decided about the run's blocked tasks may then be out of date, and its caller looks
+ * again (store/queue/unblock.ts). `has_dependents` is read from the locked row, so a dependent
+ * task added after the snapshot counts.
  */
-function staleSnapshotColumn(lockedSeqBefore: string): string {
-  return `coalesce((SELECT bool_or(r0.event_seq <> ${lockedSeqBefore}) FROM event_counter n JOIN runs r0 ON r0.id = n.run_id), false) AS run_snapshot_stale`;
+function recheckDependentsColumn(lockedSeqBefore: string): string {
+  return `coalesce((SELECT bool_or(n.has_dependents AND r0.event_seq <> ${lockedSeqBefore}) FROM event_counter n JOIN runs r0 ON r0.id = n.run_id), false) AS recheck_dependents`;
 }
 
-export function withEvent({ ctes, mutation, type, payload, taskId = 'c.id', runIdColumn = 'run_id', mutatesRun = false, extraCtes = '', reportStaleSnapshot = false }: WithEventOptions): string {
-  if (reportStaleSnapshot && mutatesRun) throw new Error('a statement that updates the run row cannot compare it with its snapshot');
+export function withEvent({ ctes, mutation, type, payload, taskId = 'c.id', runIdColumn = 'run_id', mutatesRun = false, extraCtes = '', reportStaleSnapshot = false, runSet = '' }: WithEventOptions): string {
+  if ((reportStaleSnapshot || runSet) && mutatesRun) throw new Error('a statement that updates the run row itself can neither compare it with its snapshot nor set more of it');
   const counter = mutatesRun
     ? `SELECT c.id AS run_id, c.event_seq FROM changed c`
-    : `UPDATE runs r SET event_seq = r.event_seq + 1, updated_at = now()
+    : `UPDATE runs r SET event_seq = r.event_seq + 1, updated_at = now()${runSet ? `, ${runSet}` : ''}
     FROM changed c WHERE r.id = c.${runIdColumn}
-    RETURNING r.id AS run_id, r.event_seq`;
+    RETURNING r.id AS run_id, r.event_seq, r.has_dependents`;
   return `WITH ${ctes ? `${ctes},\n  ` : ''}changed AS (${mutation})${extraCtes ? `,\n${extraCtes}` : ''},
   event_counter AS (${counter}),
   event AS (
@@ -55,7 +59,7 @@ export function withEvent({ ctes, mutation, type, payload, taskId = 'c.id', runI
     RETURNING run_id, seq
   ),
   notified AS (SELECT pg_notify('${eventsChannel}', e.run_id::text || ':' || e.seq) AS sent FROM event e)
-  SELECT c.*, (SELECT seq FROM event LIMIT 1) AS event_seq, (SELECT count(*) FROM notified) AS notified_count${reportStaleSnapshot ? `, ${staleSnapshotColumn('n.event_seq - 1')}` : ''} FROM changed c`;
+  SELECT c.*, (SELECT seq FROM event LIMIT 1) AS event_seq, (SELECT count(*) FROM notified) AS notified_count${reportStaleSnapshot ? `, ${recheckDependentsColumn('n.event_seq - 1')}` : ''} FROM changed c`;
 }
 
 /** A standalone event (a run-level note with no row change of its own). */
@@ -96,7 +100,7 @@ export interface WithEventsOptions {
    * returns exactly one row, so the NOTIFY is always sent when events were appended.
    */
   select?: string;
-  /** Adds `run_snapshot_stale` to the result (see staleSnapshotColumn). */
+  /** Adds `recheck_dependents` to the result (see recheckDependentsColumn). */
   reportStaleSnapshot?: boolean;
 }
 
@@ -122,7 +126,7 @@ export function withEvents({ ctes, events, runSet = '', select = '', reportStale
   event_counter AS (
     UPDATE runs r SET event_seq = r.event_seq + x.events, updated_at = now()${runSet ? `, ${runSet}` : ''}
     FROM event_count x WHERE r.id = x.run_id
-    RETURNING r.id AS run_id, r.event_seq - x.events AS last_seq_before
+    RETURNING r.id AS run_id, r.event_seq - x.events AS last_seq_before, r.has_dependents
   ),
   event AS (
     INSERT INTO events (run_id, seq, type, task_id, payload)
@@ -131,5 +135,5 @@ export function withEvents({ ctes, events, runSet = '', select = '', reportStale
     RETURNING run_id, seq
   ),
   notified AS (SELECT pg_notify('${eventsChannel}', e.run_id::text || ':' || max(e.seq)) AS sent FROM event e GROUP BY e.run_id)
-  SELECT ${select ? `${select}, ` : ''}(SELECT count(*) FROM notified) AS notified_count${reportStaleSnapshot ? `, ${staleSnapshotColumn('n.last_seq_before')}` : ''}`;
+  SELECT ${select ? `${select}, ` : ''}(SELECT count(*) FROM notified) AS notified_count${reportStaleSnapshot ? `, ${recheckDependentsColumn('n.last_seq_before')}` : ''}`;
 }
