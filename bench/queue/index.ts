@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   }
   const oneWorker = (runs: number) => rows.find((row) => row.database === 'PostgreSQL' && row.runs === runs && row.processes === 1);
   const results = table(
-    ['database', 'runs', 'worker processes', 'bare loop tasks/s', 'pipeline tasks/s', 'pipeline ÷ bare', 'pipeline ÷ 1 process', 'statements/task (pipeline)', 'statements/task (bare)', 'worker CPU ms/task (pipeline)'],
+    ['database', 'runs', 'worker processes', 'bare loop tasks/s', 'pipeline tasks/s', 'pipeline ÷ bare', 'pipeline ÷ 1 process', 'statements/task (pipeline)', 'statements/task (bare)', 'worker CPU ms/task (pipeline)', 'machine CPU busy (bare / pipeline)'],
     rows.map((row) => [
       row.database,
       row.runs,
@@ -98,6 +98,7 @@ async function main(): Promise<void> {
       fixed(row.pipeline.statementsPerTask, 1),
       fixed(row.bare.statementsPerTask, 1),
       fixed(row.pipeline.cpuMsPerTask, 2),
+      row.bare.machineBusy === undefined || row.pipeline.machineBusy === undefined ? '—' : `${fixed(row.bare.machineBusy * 100)} % / ${fixed(row.pipeline.machineBusy * 100)} %`,
     ]),
   );
   console.error('tracing the statements of one task …');

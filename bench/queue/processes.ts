@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openPostgres } from '../../src/store/postgres.js';
 import { createPostgresDatabase } from '../../test/helpers/databases.js';
+import { busyShare, sampleMachineCpu } from '../lib/machine-cpu.js';
 import { measureWindow, seedQueue, waitForQueueDrained } from './seed.js';
 import type { ChildMessage, ParentMessage, WorkerMode } from './worker-process.js';
 
@@ -29,6 +30,8 @@ export interface ScenarioResult {
   statementsPerTask: number;
   /** Worker processes' CPU time (user + system) per task. */
   cpuMsPerTask: number;
+  /** Share of the machine's cores busy (every process, the database's too) while the queue drained. */
+  machineBusy?: number;
 }
 
 const childModule = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
@@ -48,12 +51,16 @@ export async function runProcessScenario({ baseUrl, mode, processes, concurrency
     }
     await Promise.all(children.map((child) => nextMessage(child, 'ready')));
     const finished = children.map((child) => nextMessage(child, 'done'));
+    const cpuBefore = sampleMachineCpu();
     for (const child of children) child.send({ type: 'go' } satisfies ParentMessage);
     if (mode === 'pipeline') {
       await waitForQueueDrained(db, runIds, 600_000);
       for (const child of children) child.send({ type: 'stop' } satisfies ParentMessage);
     }
+    // The bare loops stop by themselves when the queue is empty; the pipeline's workers were stopped above.
+    let cpuAfter = mode === 'pipeline' ? sampleMachineCpu() : undefined;
     const reports = await Promise.all(finished);
+    cpuAfter ??= sampleMachineCpu();
     const window = await measureWindow(db, runIds);
     const statements = reports.reduce((sum, report) => sum + report.statements, 0);
     const cpuMs = reports.reduce((sum, report) => sum + report.cpuMs, 0);
@@ -64,6 +71,7 @@ export async function runProcessScenario({ baseUrl, mode, processes, concurrency
       statements,
       statementsPerTask: statements / window.done,
       cpuMsPerTask: cpuMs / window.done,
+      machineBusy: busyShare(cpuBefore, cpuAfter),
     };
   } finally {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
