@@ -42,16 +42,23 @@ const fixed = (value: number, digits = 0) => value.toFixed(digits);
 
 // Where the time goes, and what was changed: measured with \`node --cpu-prof\` on one worker and
 // from the statement trace; it holds for the shape of the numbers, which vary with the machine.
-const analysis = `Where the time goes. Both loops are bound by commits on the run's row: every statement that appends
-an event takes the run's event counter (a row lock held until its commit, so a run's events commit in seq
-order), and this workload is one run. The bare loop commits twice per task (claim, complete); the pipeline
-now commits twice too (claim; the step that calls complete_task, which completes the task, persists the
-step and finishes the session in one statement) and sends nothing else per task while the run has queued
-work. What separates them is the worker's own CPU (the AI SDK tool loop, the gateway, JSON, the pg
-driver: the last column), which competes with PostgreSQL for the machine's two cores. With the database
-stubbed out (every statement answered in memory, same worker, 4 slots) the pipeline's CPU floor was
-1.26 ms per task before the tool schemas were built once and 0.79 ms after (measured by hand on this
-machine under load; about a third of it garbage collection, a tenth the AI SDK's validation of messages).
+const analysis = `Where the time goes. Every statement that appends an event takes the run's event counter (a row
+lock held until its commit, so a run's events commit in seq order): one run's writes are serial, whatever
+the number of workers. Spread over 8 runs, the bare loop of one process doubles. More worker processes
+lower the rate in both shapes, because this machine has no core to spare: with one worker process,
+PostgreSQL and the worker already keep both cores 80-90 % busy (the last column, every process on the
+machine, from /proc/stat), and a second process only adds contention for them. The target of 2 workers at
+1.5× one needs a machine where one worker leaves cores idle; here it is not met, and the last column says
+why. The pipeline commits twice per task like the bare loop (claim; the step that calls complete_task,
+which completes the task, persists the step and finishes the session in one statement) and sends nothing
+else per task while its run has queued work (with 8 runs a slot's next task is often of another run, so
+it settles the previous run: the 2.1). What separates the two is the worker's own CPU (the AI SDK tool
+loop, the gateway, JSON, the pg driver: the CPU column), which competes with PostgreSQL for the same two
+cores. With the database stubbed out (every statement answered in memory, same worker, 4 slots) the
+pipeline's CPU floor was 0.79 ms per task (measured by hand; about a third of it garbage collection, a
+tenth the AI SDK's validation of messages). Tried by hand and not kept: without the statements'
+pg_notify (PostgreSQL serialises the commits of every transaction that sends NOTIFY, cluster-wide), the
+bare loop on 8 runs rose about 14 % (415 → 476 tasks/s) and a second process still did not help.
 
 What was changed (7 statements and 5 commits per task before, 2 and 2 now): the claim returns the run's
 fields the prompt needs and whether the task's inbox holds messages, so neither is read per task; the
