@@ -18,7 +18,9 @@ export async function startApiNodes(count: number, env: NodeJS.ProcessEnv): Prom
   const nodes: ApiNode[] = [];
   for (let index = 0; index < count; index++) {
     const port = await freePort();
-    const child = spawn('bash', ['-c', 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"', 'anvil', process.execPath, 'dist/cli/index.js', 'serve', '--no-workers', '--port', String(port)], {
+    // BENCH_CPU_PROF_DIR=DIR writes each node's CPU profile there when it stops (node --cpu-prof).
+    const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+    const child = spawn('bash', ['-c', 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"', 'anvil', process.execPath, ...profile, 'dist/cli/index.js', 'serve', '--no-workers', '--port', String(port)], {
       env: { ...process.env, ANVIL_LOG_LEVEL: 'warn', ANVIL_LOG_PRETTY: 'false', ANVIL_RATE_LIMIT: 'false', ANVIL_METRICS_PORT: '0', ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

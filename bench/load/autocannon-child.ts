@@ -4,7 +4,7 @@
  * clients start runs, each with a unique goal built per request (autocannon's id replacement
  * would leave Content-Length at the template's length).
  *
- *   node --import tsx bench/load/autocannon-child.ts '{"urls":[...],"connections":800,"seconds":60,"kind":"read","runIds":[...],"ratePerConnection":1}'
+ *   node --import tsx bench/load/autocannon-child.ts '{"urls":[...],"connections":800,"seconds":60,"kind":"read","runIds":[...]}'
  */
 import { createRequire } from 'node:module';
 
@@ -25,21 +25,12 @@ interface Result {
 const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
   url: string;
   connections: number;
-  /** Requests per second per connection; without it each connection sends its next request as soon as the last is answered. */
-  connectionRate?: number;
   duration: number;
   timeout: number;
   requests: (Partial<Request> & { setupRequest: (request: Request) => Request })[];
 }) => Promise<Result>;
 
-const { urls, connections, seconds, kind, runIds, ratePerConnection } = JSON.parse(process.argv[2]!) as {
-  urls: string[];
-  connections: number;
-  seconds: number;
-  kind: 'read' | 'write';
-  runIds: string[];
-  ratePerConnection?: number;
-};
+const { urls, connections, seconds, kind, runIds } = JSON.parse(process.argv[2]!) as { urls: string[]; connections: number; seconds: number; kind: 'read' | 'write'; runIds: string[] };
 const prefix = Math.random().toString(36).slice(2, 8);
 let counter = 0;
 
@@ -58,16 +49,7 @@ const requests: (Partial<Request> & { setupRequest: (request: Request) => Reques
       ];
 
 // Connections split evenly over the nodes (what a round-robin balancer does), one autocannon each.
-const perNode = urls.map((url, index) =>
-  autocannon({
-    url,
-    connections: Math.floor(connections / urls.length) + (index < connections % urls.length ? 1 : 0),
-    ...(ratePerConnection ? { connectionRate: ratePerConnection } : {}),
-    duration: seconds,
-    timeout: 10,
-    requests,
-  }),
-);
+const perNode = urls.map((url, index) => autocannon({ url, connections: Math.floor(connections / urls.length) + (index < connections % urls.length ? 1 : 0), duration: seconds, timeout: 10, requests }));
 const results = await Promise.all(perNode);
 const total = results.reduce((sum, result) => sum + result.requests.total, 0);
 process.stdout.write(

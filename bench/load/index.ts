@@ -7,9 +7,9 @@
  *   npm run bench -- load --only sessions,processes,pool
  *
  * http       1,000 concurrent clients, 80% reads (list runs, read one run), 20% writes (start a
- *            run), on one API node: each client sending one request a second for --seconds (default
- *            60; targets: 0 errors, p99 of reads < 100 ms), then without a pause for --scale-seconds
- *            (capacity).
+ *            run), on one API node: each client thinking about a second between requests for
+ *            --seconds (default 60; targets: 0 errors, p99 of reads < 100 ms), then without a pause
+ *            for --scale-seconds (capacity, with autocannon).
  * sessions   1,000 agent sessions in flight in one worker, 2 s simulated model latency per call.
  *            Targets: RSS < 1 GB, event-loop delay p99 < 50 ms.
  * processes  the same mix with 200 clients on 1, 2 and 4 API nodes (--scale-seconds each).
@@ -57,21 +57,21 @@ async function withNodes<T>(count: number, env: NodeJS.ProcessEnv, work: (urls: 
 }
 
 if (only.has('http')) {
-  // Paced: each client sends one request a second, the target's workload. Then the same clients
-  // without a pause, which measures capacity (latency there is queueing: clients ÷ throughput).
-  const paced = await withNodes(1, {}, (urls, runIds) => runMixedLoad(urls, { clients, writeShare: 0.2, seconds, runIds, ratePerClient: 1 }));
+  // Paced: each client thinks about a second (at random) between requests, the target's workload.
+  // Then the same clients without a pause, which measures capacity (latency there is queueing).
+  const paced = await withNodes(1, {}, (urls, runIds) => runMixedLoad(urls, { clients, writeShare: 0.2, seconds, runIds, thinkMs: 1_000 }));
   const saturated = await withNodes(1, {}, (urls, runIds) => runMixedLoad(urls, { clients, writeShare: 0.2, seconds: scaleSeconds, runIds }));
   const errorsOf = ({ read, write }: typeof paced) => read.errors + read.non2xx + write.errors + write.non2xx;
   const rows = [
-    ['1 request/s per client', 'reads (list runs, read a run)', fixed(paced.read.requestsPerSecond), paced.read.p50Ms, paced.read.p99Ms, paced.read.maxMs, paced.read.errors + paced.read.non2xx],
-    ['1 request/s per client', 'writes (start a run)', fixed(paced.write.requestsPerSecond), paced.write.p50Ms, paced.write.p99Ms, paced.write.maxMs, paced.write.errors + paced.write.non2xx],
+    ['after a think time (mean 1 s)', 'reads (list runs, read a run)', fixed(paced.read.requestsPerSecond), paced.read.p50Ms, paced.read.p99Ms, paced.read.maxMs, paced.read.errors + paced.read.non2xx],
+    ['after a think time (mean 1 s)', 'writes (start a run)', fixed(paced.write.requestsPerSecond), paced.write.p50Ms, paced.write.p99Ms, paced.write.maxMs, paced.write.errors + paced.write.non2xx],
     ['no pause (capacity)', 'reads (list runs, read a run)', fixed(saturated.read.requestsPerSecond), saturated.read.p50Ms, saturated.read.p99Ms, saturated.read.maxMs, saturated.read.errors + saturated.read.non2xx],
     ['no pause (capacity)', 'writes (start a run)', fixed(saturated.write.requestsPerSecond), saturated.write.p50Ms, saturated.write.p99Ms, saturated.write.maxMs, saturated.write.errors + saturated.write.non2xx],
   ];
   const text = table(['clients send', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'], rows);
   recordSection(
     'load-http',
-    `## Load: ${clients.toLocaleString('en')} concurrent HTTP clients, mixed reads and writes\n\n${machine()}. One API node (\`anvil serve --no-workers\`, pool 20, HTTP response cache on) on PostgreSQL; ${clients} autocannon connections, 80% reading (list runs, read one run), 20% starting runs; the load generators run as separate processes on the same machine. First each client sends one request a second for ${seconds} s (${clients.toLocaleString('en')} requests/s offered), the workload the targets are for: 0 errors (measured: ${errorsOf(paced)}), p99 of reads < 100 ms (measured: ${paced.read.p99Ms} ms). Then the same clients send each request as soon as the last is answered for ${scaleSeconds} s, which measures capacity: there every request waits behind the others, so latency is the number of clients over the throughput, not the server's speed (errors: ${errorsOf(saturated)}). autocannon times a request from when it is sent; a paced client whose answer comes late sends its next request late, so the paced percentiles leave out the wait such a client would add.\n\nCommand: \`npm run build && npm run bench -- load --only http\` (\`--seconds ${seconds}\`, \`--scale-seconds ${scaleSeconds}\`).\n\n${text}\n\n${loadNote()}`,
+    `## Load: ${clients.toLocaleString('en')} concurrent HTTP clients, mixed reads and writes\n\n${machine()}. One API node (\`anvil serve --no-workers\`, pool 20, HTTP response cache on) on PostgreSQL; ${clients} autocannon connections, 80% reading (list runs, read one run), 20% starting runs; the load generators run as separate processes on the same machine. First each client waits a random think time (exponential, mean 1 s) before each request, for ${seconds} s (about ${clients.toLocaleString('en')} requests/s offered; \`bench/load/paced-clients.ts\`, one keep-alive connection per client, latency from send to last byte), the workload the targets are for: 0 errors (measured: ${errorsOf(paced)}), p99 of reads < 100 ms (measured: ${paced.read.p99Ms} ms). The clients' first ${paced.read.warmup?.seconds ?? 0} s are left out of these figures: a thousand connections opening at once on a freshly started node (cold code, a cold pool) gave reads a p99 of ${paced.read.warmup?.p99Ms ?? '—'} ms over ${paced.read.warmup?.requests ?? 0} requests there. Then the same clients send each request as soon as the last is answered for ${scaleSeconds} s, which measures capacity: there every request waits behind the others, so latency is the number of clients over the throughput, not the server's speed (errors: ${errorsOf(saturated)}). Paced with autocannon's per-connection rate instead, every connection sends on the same tick: 800 connections at 1 request/s gave /healthz itself a p99 of 444 ms, a measure of the bursts, so the paced clients are written for this benchmark.\n\nCommand: \`npm run build && npm run bench -- load --only http\` (\`--seconds ${seconds}\`, \`--scale-seconds ${scaleSeconds}\`).\n\n${text}\n\n${loadNote()}`,
   );
 }
 
