@@ -20,6 +20,8 @@ export interface InFlightResponse {
   readonly tags: readonly string[];
   readonly startedAt: number;
   dirty: boolean;
+  /** The invalidation (see `generation`) that first made it dirty. */
+  dirtiedAt?: number;
 }
 
 export interface ResponseCacheInvalidator {
@@ -30,6 +32,8 @@ export interface ResponseCacheInvalidator {
   signal(tags: readonly string[]): void;
   /** Immediate invalidation (a write made through this API: its caller reads its own write). */
   invalidateNow(tags: readonly string[]): Promise<void>;
+  /** Counts invalidations: a request that waited from generation g saw no change made after it began if its data was dirtied after g. */
+  generation(): number;
   close(): void;
 }
 
@@ -58,16 +62,21 @@ export function createResponseCacheInvalidator({
 }: ResponseCacheInvalidatorOptions): ResponseCacheInvalidator {
   const inFlight = new Set<InFlightResponse>();
   const windows = new Map<string, { pending: boolean; timer: NodeJS.Timeout }>();
+  let generation = 0;
 
   const markDirty = (tag: string): void => {
     const now = Date.now();
     for (const response of inFlight) {
       if (now - response.startedAt > abandonedAfterMs) inFlight.delete(response);
-      else if (response.tags.includes(tag)) response.dirty = true;
+      else if (response.tags.includes(tag)) {
+        response.dirty = true;
+        response.dirtiedAt ??= generation;
+      }
     }
   };
 
   const deleteTag = (tag: string): Promise<void> => {
+    generation += 1;
     markDirty(tag);
     return store.deleteByTag(tag).then(() => undefined, onError);
   };
@@ -117,6 +126,7 @@ export function createResponseCacheInvalidator({
     async invalidateNow(tags) {
       await Promise.all(tags.map(deleteTag));
     },
+    generation: () => generation,
     close() {
       unsubscribe?.();
       for (const window of windows.values()) clearTimeout(window.timer);

@@ -161,6 +161,41 @@ describe.each(stores)('HTTP response cache on $name', ({ open }) => {
     expect(bodies.filter((response) => response.headers['x-anvil-response-cache'] === 'miss')).toHaveLength(1);
   });
 
+  it('gives the requests that waited before an invalidation the computation\'s body, without storing it', async () => {
+    let release!: () => void;
+    gate = new Promise((resolve) => (release = resolve));
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const leader = get('/runs/a');
+    await inHandler;
+    const waiters = Array.from({ length: 5 }, () => get('/runs/a'));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the waiters reach the lookup
+    await invalidator.invalidateNow(['run:a']);
+    release();
+    const bodies = await Promise.all([leader, ...waiters]);
+    expect(calls).toBe(1);
+    expect(new Set(bodies.map((response) => response.body)).size).toBe(1);
+    gate = undefined;
+    entered = undefined;
+    expect((await get('/runs/a')).headers['x-anvil-response-cache']).toBe('miss');
+  });
+
+  it('makes the requests that came after an invalidation share one fresh computation', async () => {
+    let release!: () => void;
+    gate = new Promise((resolve) => (release = resolve));
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const leader = get('/runs/a');
+    await inHandler;
+    await invalidator.invalidateNow(['run:a']);
+    const waiters = Array.from({ length: 5 }, () => get('/runs/a'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    expect(JSON.parse((await leader).body).calls).toBe(1);
+    const bodies = await Promise.all(waiters);
+    // One computation after the first, whose body every later request takes: none sees the stale one.
+    expect(calls).toBe(2);
+    expect(bodies.map((response) => JSON.parse(response.body).calls)).toEqual([2, 2, 2, 2, 2]);
+  });
+
   it('lets waiters compute for themselves when the shared computation fails', async () => {
     let release!: () => void;
     gate = new Promise((resolve) => (release = resolve));

@@ -17,7 +17,11 @@ import { createResponseCacheInvalidator, type InFlightResponse, type ResponseCac
  *
  * Concurrent misses for one key in a process share one computation (single-flight): without it,
  * 100 clients arriving while an expensive read computes would all run it, and at 100 connections a
- * read slower than the gap between requests is never answered from the cache at all.
+ * read slower than the gap between requests is never answered from the cache at all. A computation
+ * whose data changed while it ran is not stored, but the requests that were already waiting when
+ * the change came take its body (they were concurrent with the change); those that came after wait
+ * for the next computation, which one of them leads. Under a steady stream of writes, reads of a
+ * list thus still cost one computation at a time instead of one each.
  *
  * Writes through this API name the tags they invalidate with `config: { invalidates }` and the
  * delete completes before their response is sent, so a caller reads its own write. Everything
@@ -56,13 +60,19 @@ interface CachedResponse {
   contentType: string;
 }
 
+/** What a computation hands its waiters: its body, and when its data was invalidated if it was. */
+interface SharedResponse {
+  entry: CachedResponse;
+  dirtiedAt?: number;
+}
+
 interface RequestState {
   key: string;
   ttlSeconds: number;
   tags: readonly string[];
   inFlight: InFlightResponse;
-  /** Set when this request computes for waiters: settles with what it stored, or undefined. */
-  settle?: (entry: CachedResponse | undefined) => void;
+  /** Set when this request computes for waiters: settles with its response, or undefined when it failed. */
+  settle?: (shared: SharedResponse | undefined) => void;
 }
 
 const cacheControl = 'private, no-cache';
@@ -108,7 +118,7 @@ export function installResponseCache(app: FastifyInstance, { store, bus, enabled
   const invalidator = createResponseCacheInvalidator({ store, bus: enabled ? bus : undefined, windowMs: invalidationWindowMs, onError });
   const processId = randomUUID();
   const states = new WeakMap<FastifyRequest, RequestState>();
-  const computing = new Map<string, Promise<CachedResponse | undefined>>();
+  const computing = new Map<string, Promise<SharedResponse | undefined>>();
   app.addHook('onClose', async () => invalidator.close());
   if (!enabled) return invalidator;
 
@@ -120,10 +130,19 @@ export function installResponseCache(app: FastifyInstance, { store, bus, enabled
         onError(error);
         return undefined;
       });
-      // A waiter whose leader stored nothing (an error, or data invalidated meanwhile) computes.
-      // No await between finding no leader and becoming one, or concurrent misses all lead.
-      const leader = entry ? undefined : computing.get(key);
-      const shared = leader ? await leader : entry;
+      // A waiter whose leader failed computes for itself. One whose leader's data was invalidated
+      // after it began waiting takes the body; one that began waiting after, waits for (or leads)
+      // the next computation. No await between finding no leader and becoming one, or concurrent
+      // misses all lead.
+      let shared = entry;
+      while (!shared) {
+        const leader = computing.get(key);
+        if (!leader) break;
+        const waitingSince = invalidator.generation();
+        const answer = await leader;
+        if (!answer) break;
+        if (answer.dirtiedAt === undefined || waitingSince < answer.dirtiedAt) shared = answer.entry;
+      }
       if (shared) {
         setHeaders(reply, shared.etag, 'hit');
         if (matches(request.headers['if-none-match'], shared.etag)) return reply.code(304).send();
@@ -136,10 +155,10 @@ export function installResponseCache(app: FastifyInstance, { store, bus, enabled
       states.set(request, state);
     };
 
-  const settle = (state: RequestState, entry: CachedResponse | undefined): void => {
+  const settle = (state: RequestState, shared: SharedResponse | undefined): void => {
     if (!state.settle) return;
     computing.delete(state.key);
-    state.settle(entry);
+    state.settle(shared);
     state.settle = undefined;
   };
 
@@ -154,11 +173,11 @@ export function installResponseCache(app: FastifyInstance, { store, bus, enabled
     }
     const etag = etagOf(payload);
     setHeaders(reply, etag, 'miss');
-    if (state.inFlight.dirty) settle(state, undefined);
+    const entry: CachedResponse = { body: payload, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8') };
+    if (state.inFlight.dirty) settle(state, { entry, dirtiedAt: state.inFlight.dirtiedAt });
     else {
-      const entry: CachedResponse = { body: payload, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8') };
       store.set(state.key, entry, { ttlSeconds: state.ttlSeconds, tags: state.tags }).catch(onError);
-      settle(state, entry);
+      settle(state, { entry });
     }
     if (matches(request.headers['if-none-match'], etag)) {
       reply.code(304);
