@@ -13,14 +13,16 @@ export function machine(): string {
   return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
 
+/** The 1-minute load average as the benchmark process started, before its own work counted in it. */
+const loadAtStart = loadavg()[0]!;
+
 /**
- * The machine's 1-minute load average as a benchmark finishes, and what it means for the figures:
- * on two cores, anything well above 2 means other work shared them.
+ * The machine's 1-minute load average when the benchmark started, and what it means for the
+ * figures: on two cores, anything above 2 means other work was running (or had just run).
  */
 export function loadNote(): string {
-  const load = loadavg()[0]!;
-  const shared = load > cpus().length;
-  return `Load average (1 min) when it finished: ${load.toFixed(1)}${shared ? ': the machine was shared with other work, so the absolute figures are inflated; compare the ratios within the run, and rerun on a quiet machine before quoting them' : ''}.`;
+  const shared = loadAtStart > cpus().length;
+  return `Load average (1 min) when the benchmark started: ${loadAtStart.toFixed(1)}${shared ? ': other work was running or had just run, so the absolute figures may be inflated; compare the ratios within the run' : ''}.`;
 }
 
 /**
