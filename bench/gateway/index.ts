@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { machine, recordSection, table } from '../lib/report.js';
+import { loadNote, machine, recordSection, table } from '../lib/report.js';
 
 /**
  * The gateway's HTTP cost, everything in one run against one local zero-latency upstream
@@ -182,7 +181,7 @@ try {
     'gateway',
     `## LLM gateway over HTTP
 
-\`npm run bench -- gateway --seconds ${seconds}\` — ${machine()}; load average at the end ${loadavg().map((value) => value.toFixed(1)).join(' / ')} (the machine was shared with other work: compare the ratios, which were measured in the same run, rather than the absolute numbers, and rerun on a quiet machine before quoting them).
+\`npm run bench -- gateway --seconds ${seconds}\` — ${machine()}. ${loadNote()} Compare the ratios, which were measured in the same run, rather than the absolute numbers.
 
 Workload: autocannon POSTs a one-message chat completion for ${seconds} s per row (after a warm-up of every path), all against one zero-latency local upstream that answers OpenAI's format. Anvil runs \`anvil serve\`'s HTTP stack (security hooks with IP rate limiting off, the input inspector, telemetry) with the ledger writing batches to the embedded PGlite database and a tenant daily budget reserving and settling on every call, memory cache; a miss sends a new question each request, a hit repeats one. Server CPU is the server process's user + system time over the requests it served (from /proc). Added latency is Anvil's p50/p99 minus the direct upstream's at 10 connections (client side, so it includes the extra local hop).${portkeyNote ? `\n\n${portkeyNote}.` : ''}
 
