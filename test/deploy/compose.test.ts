@@ -36,6 +36,7 @@ interface Compose {
 
 interface PrometheusConfig {
   rule_files: string[];
+  alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
   scrape_configs: Array<{ job_name: string; authorization?: { credentials_file?: string }; static_configs: Array<{ targets: string[] }> }>;
 }
 
@@ -77,8 +78,8 @@ function option(command: Command, flag: string) {
 }
 
 describe('compose.yaml', () => {
-  it('runs an API node, two workers, PostgreSQL, Redis, Prometheus and Grafana', () => {
-    expect(Object.keys(services).sort()).toEqual(['anvil', 'anvil-worker-1', 'anvil-worker-2', 'grafana', 'postgres', 'prometheus', 'redis']);
+  it('runs an API node, two workers, PostgreSQL, Redis, Prometheus, Alertmanager and Grafana', () => {
+    expect(Object.keys(services).sort()).toEqual(['alertmanager', 'anvil', 'anvil-worker-1', 'anvil-worker-2', 'grafana', 'postgres', 'prometheus', 'redis']);
     expect(anvilServices.map(([name]) => name).sort()).toEqual(['anvil', 'anvil-worker-1', 'anvil-worker-2']);
     expect(services.anvil!.command).toEqual(['serve', '--no-workers']);
     expect(services['anvil-worker-1']!.command).toEqual(['worker']);
@@ -215,6 +216,32 @@ describe('compose.yaml', () => {
       }
       for (const network of service.networks ?? []) expect(compose.networks, `${name}: network ${network}`).toHaveProperty(network);
     }
-    for (const name of ['prometheus', 'grafana']) for (const mapping of services[name]!.ports ?? []) expect(mapping, name).toMatch(/^127\.0\.0\.1:/);
+    for (const name of ['prometheus', 'alertmanager', 'grafana']) for (const mapping of services[name]!.ports ?? []) expect(mapping, name).toMatch(/^127\.0\.0\.1:/);
+  });
+
+  it('runs the Alertmanager Prometheus sends to, with its configuration, routing every severity the alert rules use', () => {
+    const targets = prometheus.alerting.alertmanagers.flatMap((manager) => manager.static_configs.flatMap((config) => config.targets));
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of targets) {
+      const [host, port] = target.split(':');
+      const service = services[host!];
+      expect(service, `prometheus.yml sends alerts to ${target}`).toBeDefined();
+      expect(service!.ports?.some((mapping) => mapping.endsWith(`:${port}`)), `${host} serves port ${port}`).toBe(true);
+      const configFlag = service!.command?.find((argument) => argument.startsWith('--config.file='));
+      const mounted = service!.volumes?.find((volume) => volume.split(':')[1] === configFlag?.split('=')[1]);
+      expect(mounted, `${host} mounts the file its --config.file names`).toBeDefined();
+    }
+    expect(services.prometheus!.depends_on).toContain('alertmanager');
+
+    interface Route { receiver?: string; matchers?: string[]; routes?: Route[] }
+    const alertmanager = readYaml<{ route: Route; receivers: Array<{ name: string }> }>('deploy/alertmanager/alertmanager.yml');
+    const receivers = new Set(alertmanager.receivers.map((receiver) => receiver.name));
+    const routes = (route: Route): Route[] => [route, ...(route.routes ?? []).flatMap(routes)];
+    for (const route of routes(alertmanager.route)) if (route.receiver) expect(receivers, `route to ${route.receiver}`).toContain(route.receiver);
+    const rules = readYaml<{ groups: Array<{ rules: Array<{ alert?: string; labels?: { severity?: string } }> }> }>('deploy/prometheus/alerts.yml');
+    const severities = new Set(rules.groups.flatMap((group) => group.rules.map((rule) => rule.labels?.severity)).filter((severity): severity is string => Boolean(severity)));
+    expect(severities.size).toBeGreaterThan(0);
+    const routed = alertmanager.route.routes?.flatMap((route) => route.matchers ?? []) ?? [];
+    for (const severity of severities) expect(routed, `severity ${severity} is routed`).toContain(`severity="${severity}"`);
   });
 });
