@@ -34,6 +34,8 @@ interface StreamRecord {
   done: boolean;
   errorEvent: boolean;
   failure?: string;
+  /** The body of a 5xx answer, so a failing assertion shows what the server said. */
+  errorBody?: string;
 }
 
 async function streamChat(baseUrl: string): Promise<StreamRecord> {
@@ -47,6 +49,8 @@ async function streamChat(baseUrl: string): Promise<StreamRecord> {
     });
     record.status = response.status;
     const text = await response.text();
+    // What a bad status said, so a failure of the test names it.
+    if (response.status >= 500) record.errorBody = text.slice(0, 300);
     record.done = text.includes('data: [DONE]');
     record.errorEvent = /"error"\s*:/.test(text) && response.status === 200;
   } catch (error) {

@@ -108,6 +108,13 @@ describe('the OpenAI-compatible endpoint with the openai client', () => {
     expect(upstream.requests.at(-1)!.body.tools).toHaveLength(1);
   });
 
+  it('answers a provider that keeps failing with 502 in OpenAI format, never a bare 500', async () => {
+    upstream.script(...Array.from({ length: 4 }, () => ({ kind: 'status' as const, status: 500 })));
+    const error = await client.chat.completions.create({ model: 'openai-compatible/failing-model', messages: [{ role: 'user', content: 'Anyone there?' }] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error).toMatchObject({ status: 502, code: 'provider_error', type: 'api_error' });
+  });
+
   it('answers in JSON mode', async () => {
     const completion = await client.chat.completions.create({ model: 'simulated/chat', messages: [{ role: 'user', content: 'Give me a JSON object' }], response_format: { type: 'json_object' } });
     expect(() => JSON.parse(completion.choices[0]!.message.content!)).not.toThrow();

@@ -5,7 +5,9 @@ import { toAnvilError } from '../errors.js';
 /**
  * Errors under /v1 in OpenAI's format, `{"error": {"message", "type", "param", "code"}}`, with
  * the status codes OpenAI uses, so OpenAI clients raise their usual exception classes. A provider
- * error the gateway could not retry away keeps its status (429 stays 429, 400 stays 400).
+ * error the gateway could not retry away keeps its status (429 stays 429, 400 stays 400), except
+ * that a provider's own failure is a bad gateway: 500 and the other 5xx become 502 (503 and 504
+ * keep their meaning), so a 500 from Anvil always means Anvil itself failed.
  */
 export interface OpenAiErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -20,10 +22,16 @@ const typeByStatus: Record<number, string> = {
   429: 'rate_limit_error',
 };
 
+function upstreamStatus(status: number | undefined): number {
+  if (status === undefined) return 502;
+  if (status >= 500) return status === 503 || status === 504 ? status : 502;
+  return status;
+}
+
 export function openAiError(error: unknown): { status: number; body: OpenAiErrorBody; headers: Record<string, string> } {
   const headers: Record<string, string> = {};
   if (!isAnvilError(error) && APICallError.isInstance(error)) {
-    const status = error.statusCode ?? 502;
+    const status = upstreamStatus(error.statusCode);
     const retryAfter = error.responseHeaders?.['retry-after'];
     if (retryAfter) headers['retry-after'] = retryAfter;
     return { status, headers, body: { error: { message: `provider error: ${error.message}`, type: typeByStatus[status] ?? 'api_error', param: null, code: 'provider_error' } } };
