@@ -7,6 +7,7 @@
  *   node --import tsx bench/load/autocannon-child.ts '{"urls":[...],"connections":800,"seconds":60,"kind":"read","runIds":[...]}'
  */
 import { createRequire } from 'node:module';
+import { loadRequests } from './requests.js';
 
 interface Request {
   method: string;
@@ -31,22 +32,9 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
 }) => Promise<Result>;
 
 const { urls, connections, seconds, kind, runIds } = JSON.parse(process.argv[2]!) as { urls: string[]; connections: number; seconds: number; kind: 'read' | 'write'; runIds: string[] };
-const prefix = Math.random().toString(36).slice(2, 8);
-let counter = 0;
-
-const requests: (Partial<Request> & { setupRequest: (request: Request) => Request })[] =
-  kind === 'read'
-    ? [
-        { method: 'GET', setupRequest: (request) => ({ ...request, path: '/api/v1/runs?limit=20' }) },
-        { method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/v1/runs/${runIds[++counter % runIds.length]}` }) },
-      ]
-    : [
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          setupRequest: (request) => ({ ...request, path: '/api/v1/runs', body: JSON.stringify({ workflow: 'load-one-task', goal: `load ${prefix}-${++counter}` }) }),
-        },
-      ];
+const nextRequest = loadRequests(kind, runIds);
+// One request template whose setup builds each request afresh (a body of the right length each time).
+const requests: (Partial<Request> & { setupRequest: (request: Request) => Request })[] = [{ setupRequest: (request) => ({ ...request, ...nextRequest() }) }];
 
 // Connections split evenly over the nodes (what a round-robin balancer does), one autocannon each.
 const perNode = urls.map((url, index) => autocannon({ url, connections: Math.floor(connections / urls.length) + (index < connections % urls.length ? 1 : 0), duration: seconds, timeout: 10, requests }));

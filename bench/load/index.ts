@@ -62,12 +62,12 @@ if (only.has('http')) {
   const paced = await withNodes(1, {}, (urls, runIds) => runMixedLoad(urls, { clients, writeShare: 0.2, seconds, runIds, thinkMs: 1_000 }));
   const saturated = await withNodes(1, {}, (urls, runIds) => runMixedLoad(urls, { clients, writeShare: 0.2, seconds: scaleSeconds, runIds }));
   const errorsOf = ({ read, write }: typeof paced) => read.errors + read.non2xx + write.errors + write.non2xx;
-  const rows = [
-    ['after a think time (mean 1 s)', 'reads (list runs, read a run)', fixed(paced.read.requestsPerSecond), paced.read.p50Ms, paced.read.p99Ms, paced.read.maxMs, paced.read.errors + paced.read.non2xx],
-    ['after a think time (mean 1 s)', 'writes (start a run)', fixed(paced.write.requestsPerSecond), paced.write.p50Ms, paced.write.p99Ms, paced.write.maxMs, paced.write.errors + paced.write.non2xx],
-    ['no pause (capacity)', 'reads (list runs, read a run)', fixed(saturated.read.requestsPerSecond), saturated.read.p50Ms, saturated.read.p99Ms, saturated.read.maxMs, saturated.read.errors + saturated.read.non2xx],
-    ['no pause (capacity)', 'writes (start a run)', fixed(saturated.write.requestsPerSecond), saturated.write.p50Ms, saturated.write.p99Ms, saturated.write.maxMs, saturated.write.errors + saturated.write.non2xx],
-  ];
+  const rowsOf = (pace: string, load: typeof paced) =>
+    (['read', 'write'] as const).map((kind) => {
+      const result = load[kind];
+      return [pace, kind === 'read' ? 'reads (list runs, read a run)' : 'writes (start a run)', fixed(result.requestsPerSecond), result.p50Ms, result.p99Ms, result.maxMs, result.errors + result.non2xx];
+    });
+  const rows = [...rowsOf('after a think time (mean 1 s)', paced), ...rowsOf('no pause (capacity)', saturated)];
   const text = table(['clients send', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors'], rows);
   recordSection(
     'load-http',

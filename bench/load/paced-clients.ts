@@ -11,6 +11,7 @@
  *   node --import tsx bench/load/paced-clients.ts '{"urls":["http://127.0.0.1:8080"],"clients":800,"seconds":60,"thinkMs":1000,"kind":"read","runIds":[...]}'
  */
 import { Client } from 'undici';
+import { loadRequests } from './requests.js';
 
 interface Options {
   /** API nodes; client i talks to urls[i % urls.length], as a round-robin balancer would spread them. */
@@ -24,8 +25,7 @@ interface Options {
 }
 
 const { urls, clients, seconds, thinkMs, kind, runIds, warmupSeconds = 5 } = JSON.parse(process.argv[2]!) as Options;
-const prefix = Math.random().toString(36).slice(2, 8);
-let counter = 0;
+const nextRequest = loadRequests(kind, runIds);
 const latencies: number[] = [];
 const warmup: number[] = [];
 let errors = 0;
@@ -34,14 +34,6 @@ const measureFrom = performance.now() + warmupSeconds * 1000;
 const deadline = measureFrom + seconds * 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const thinkTime = () => -Math.log(1 - Math.random()) * thinkMs;
-
-function nextRequest(): { method: 'GET' | 'POST'; path: string; body?: string; headers?: Record<string, string> } {
-  counter += 1;
-  if (kind === 'write') {
-    return { method: 'POST', path: '/api/v1/runs', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workflow: 'load-one-task', goal: `load ${prefix}-${counter}` }) };
-  }
-  return counter % 2 === 0 ? { method: 'GET', path: '/api/v1/runs?limit=20' } : { method: 'GET', path: `/api/v1/runs/${runIds[counter % runIds.length]}` };
-}
 
 async function client(index: number): Promise<void> {
   const connection = new Client(urls[index % urls.length]!, { keepAliveTimeout: 60_000, pipelining: 1 });

@@ -57,6 +57,14 @@ describe.each(stores)('HTTP response cache on $name', ({ open }) => {
 
   const get = (path: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: path, headers });
 
+  /** Holds the handler until `release`; `inHandler` resolves when a request has entered it. */
+  function holdHandler(): { release: () => void; inHandler: Promise<void> } {
+    let release!: () => void;
+    gate = new Promise((resolve) => (release = resolve));
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    return { release, inHandler };
+  }
+
   it('answers a repeated read from the cache with the same body and ETag', async () => {
     const first = await get('/runs/a');
     const second = await get('/runs/a');
@@ -134,9 +142,7 @@ describe.each(stores)('HTTP response cache on $name', ({ open }) => {
   });
 
   it('does not store a response computed across an invalidation of its data', async () => {
-    let release!: () => void;
-    gate = new Promise((resolve) => (release = resolve));
-    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const { release, inHandler } = holdHandler();
     const pending = get('/runs/a');
     await inHandler; // past the lookup, reading "the database"
     await invalidator.invalidateNow(['run:a']);
@@ -149,9 +155,7 @@ describe.each(stores)('HTTP response cache on $name', ({ open }) => {
   });
 
   it('runs one computation for concurrent misses of one key, and shares its body', async () => {
-    let release!: () => void;
-    gate = new Promise((resolve) => (release = resolve));
-    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const { release, inHandler } = holdHandler();
     const responses = Array.from({ length: 20 }, () => get('/runs/a'));
     await inHandler;
     release();
@@ -162,9 +166,7 @@ describe.each(stores)('HTTP response cache on $name', ({ open }) => {
   });
 
   it('gives the requests that waited before an invalidation the computation\'s body, without storing it', async () => {
-    let release!: () => void;
-    gate = new Promise((resolve) => (release = resolve));
-    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const { release, inHandler } = holdHandler();
     const leader = get('/runs/a');
     await inHandler;
     const waiters = Array.from({ length: 5 }, () => get('/runs/a'));
@@ -180,9 +182,7 @@ describe.each(stores)('HTTP response cache on $name', ({ open }) => {
   });
 
   it('makes the requests that came after an invalidation share one fresh computation', async () => {
-    let release!: () => void;
-    gate = new Promise((resolve) => (release = resolve));
-    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const { release, inHandler } = holdHandler();
     const leader = get('/runs/a');
     await inHandler;
     await invalidator.invalidateNow(['run:a']);
@@ -197,9 +197,7 @@ describe.each(stores)('HTTP response cache on $name', ({ open }) => {
   });
 
   it('lets waiters compute for themselves when the shared computation fails', async () => {
-    let release!: () => void;
-    gate = new Promise((resolve) => (release = resolve));
-    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const { release, inHandler } = holdHandler();
     const failing = get('/runs/missing');
     await inHandler;
     const waiting = [get('/runs/missing'), get('/runs/missing')];

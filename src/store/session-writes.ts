@@ -1,6 +1,6 @@
 import type { Queryable } from './database.js';
 import { completedEventPayload, completionMutation, completionSideEffectCtes } from './queue/complete.js';
-import { unblockReadyTasks } from './queue/unblock.js';
+import { recheckDependents } from './queue/unblock.js';
 import { withEvents, type EventSource } from './queue/with-event.js';
 import { deliveredCte } from './session-messages.js';
 import type { SessionStatus, StepRow } from './sessions.js';
@@ -184,8 +184,7 @@ export async function recordCompletion(db: Queryable, session: SessionIdentity, 
     JSON.stringify(result ?? null),
   ]);
   const row = outcome.rows[0]!;
-  // Dependents the statement's snapshot may have missed (store/queue/unblock.ts).
-  if (row.recheck_dependents && row.run_id) await unblockReadyTasks(db, row.run_id);
+  await recheckDependents(db, row);
   return Number(row.completed) > 0;
 }
 

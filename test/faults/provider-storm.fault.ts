@@ -107,16 +107,16 @@ describe('a provider storm of 429s, errors and half-finished streams', () => {
     const sessions = await stack.db.query<{ failed: number; total: number }>("SELECT count(*) FILTER (WHERE status <> 'completed')::int AS failed, count(*)::int AS total FROM agent_sessions");
     const upstreamCalls = upstream.requests.length;
     const bad = streams.filter((stream) => stream.failure !== undefined || (stream.status === 200 && !stream.done && !stream.errorEvent) || stream.status === 500);
-    const notes = `${upstreamCalls} upstream calls, ${steps.slice(0, upstreamCalls).filter((step) => step.kind !== 'answer').length} of them faults (of the script: 30% 429, 10% 500, 5% reset, 10% cut stream); ${sessions.rows[0]!.failed} of ${sessions.rows[0]!.total} agent sessions failed and were retried; ${streams.filter((stream) => stream.done).length} of ${streams.length} client streams completed; recover = all runs done`;
+    // The upstream served the script in order: its faults among the calls made were all retried
+    // through (by the gateway, or by the queue when a session failed), since every run finished.
+    const faultsServed = steps.slice(0, upstreamCalls).filter((step) => step.kind !== 'answer').length;
+    const notes = `${upstreamCalls} upstream calls, ${faultsServed} of them faults (of the script: 30% 429, 10% 500, 5% reset, 10% cut stream); ${sessions.rows[0]!.failed} of ${sessions.rows[0]!.total} agent sessions failed and were retried; ${streams.filter((stream) => stream.done).length} of ${streams.length} client streams completed; recover = all runs done`;
     const result = scenarioResult('provider storm of 429s and half-finished streams', undefined, outcome, recoverSeconds, notes);
     result.requests = streams.length;
     result.requestsFailed = streams.filter((stream) => !stream.done).length;
     result.requestsFailedBadly = bad.length;
     recordScenario(result);
 
-    // The upstream served the script in order: its faults among the calls made were all retried
-    // through (by the gateway, or by the queue when a session failed), since every run finished.
-    const faultsServed = steps.slice(0, upstreamCalls).filter((step) => step.kind !== 'answer').length;
     expect(faultsServed).toBeGreaterThanOrEqual(10);
     expect(outcome.unfinishedRuns, describeStack(stack)).toEqual([]);
     expect(outcome.tasksLost).toBe(0);

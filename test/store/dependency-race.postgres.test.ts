@@ -57,15 +57,21 @@ if (url) {
       throw new Error('no statement came to wait for the run lock');
     }
 
+    /** A run with two tasks in one phase, claimed by workers w1 and w2. */
+    async function twoRunningTasks() {
+      const run = await startTestRun(db);
+      await createTask(db, { runId: run.id, phase: 'analyze', title: 'second task', createdBy: 'test' });
+      const first = (await claimTask(db, { workerId: 'w1', leaseSeconds: 30 }))!;
+      const second = (await claimTask(db, { workerId: 'w2', leaseSeconds: 30 }))!;
+      return { run, first, second };
+    }
+
     const statusOf = async (taskId: string) => (await db.query<{ status: string }>('SELECT status FROM tasks WHERE id = $1', [taskId])).rows[0]!.status;
     const unblockedEvents = async (taskId: string) =>
       (await db.query<{ count: number }>("SELECT count(*)::int AS count FROM events WHERE task_id = $1 AND type = 'task.unblocked'", [taskId])).rows[0]!.count;
 
     it('queues a task whose two dependencies complete at the same moment', async () => {
-      const run = await startTestRun(db);
-      await createTask(db, { runId: run.id, phase: 'analyze', title: 'second dependency', createdBy: 'test' });
-      const first = (await claimTask(db, { workerId: 'w1', leaseSeconds: 30 }))!;
-      const second = (await claimTask(db, { workerId: 'w2', leaseSeconds: 30 }))!;
+      const { run, first, second } = await twoRunningTasks();
       const { task: dependent } = await createTask(db, { runId: run.id, phase: 'verify', title: 'needs both', dependsOn: [first.id, second.id], createdBy: 'test' });
       expect(dependent.status).toBe('blocked');
 
@@ -81,10 +87,7 @@ if (url) {
     });
 
     it('queues the dependent when the second completion is an agent\'s last step (one statement with its step and session)', async () => {
-      const run = await startTestRun(db);
-      await createTask(db, { runId: run.id, phase: 'analyze', title: 'second dependency', createdBy: 'test' });
-      const first = (await claimTask(db, { workerId: 'w1', leaseSeconds: 30 }))!;
-      const second = (await claimTask(db, { workerId: 'w2', leaseSeconds: 30 }))!;
+      const { run, first, second } = await twoRunningTasks();
       const { task: dependent } = await createTask(db, { runId: run.id, phase: 'verify', title: 'needs both', dependsOn: [first.id, second.id], createdBy: 'test' });
       const session = { id: randomUUID(), taskId: second.id, runId: run.id, attempt: 1, workerId: 'w2', model: 'simulated/agent', simulated: true, resumedFrom: null, resumedSteps: 0, opened: false };
       const lastStep = { index: 0, kind: 'tool_calls', payload: { messages: [], toolCalls: [{ toolName: 'complete_task', toolCallId: 'call-0', input: {} }] }, usage: { inputTokens: 10, outputTokens: 1, costUsd: 0 } };
@@ -101,10 +104,7 @@ if (url) {
     });
 
     it('spends no second look on a run where no task waits on another', async () => {
-      const run = await startTestRun(db);
-      await createTask(db, { runId: run.id, phase: 'analyze', title: 'second task', createdBy: 'test' });
-      const first = (await claimTask(db, { workerId: 'w1', leaseSeconds: 30 }))!;
-      const second = (await claimTask(db, { workerId: 'w2', leaseSeconds: 30 }))!;
+      const { first, second } = await twoRunningTasks();
       const completed = await holdWhile(
         (transaction) => completeTask(transaction, { taskId: first.id, attempt: 1, workerId: 'w1' }, 'first done'),
         () => completeTask(db, { taskId: second.id, attempt: 1, workerId: 'w2' }, 'second done'),

@@ -3,7 +3,7 @@ import type { Queryable } from '../database.js';
 import type { TaskRow } from '../rows.js';
 import { releaseSlotCte } from './release-slot.js';
 import type { LeaseHolder } from './heartbeat.js';
-import { unblockReadyTasks } from './unblock.js';
+import { recheckDependents } from './unblock.js';
 import { withEvent } from './with-event.js';
 
 /** Where a completion statement finds the lease holder and the result: SQL parameters. */
@@ -67,7 +67,7 @@ type CompletedRow = TaskRow & { recheck_dependents: boolean };
 /** The fence's verdict, then the dependents a stale snapshot may have missed (store/queue/unblock.ts). */
 async function afterCompletion(db: Queryable, holder: LeaseHolder, row: CompletedRow | undefined): Promise<TaskRow> {
   if (!row) throw new LeaseLostError(holder.taskId, holder.attempt);
-  if (row.recheck_dependents) await unblockReadyTasks(db, row.run_id);
+  await recheckDependents(db, row);
   return row;
 }
 

@@ -41,6 +41,11 @@ export async function unblockReadyTasks(db: Queryable, runId: string): Promise<s
   return result.rows[0]?.unblocked ?? [];
 }
 
+/** The second look after a completion statement that reported `recheck_dependents`; nothing otherwise. */
+export async function recheckDependents(db: Queryable, completion: { recheck_dependents: boolean; run_id: string | null }): Promise<void> {
+  if (completion.recheck_dependents && completion.run_id) await unblockReadyTasks(db, completion.run_id);
+}
+
 /** Runs with a blocked task whose dependencies are all done: none, unless a write missed one. */
 export async function runsWithReadyBlockedTasks(db: Queryable, limit = 100): Promise<string[]> {
   const result = await db.query<{ run_id: string }>(
